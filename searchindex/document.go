@@ -1,0 +1,73 @@
+package searchindex
+
+// Document is one searchable thing: a page, a section of a page, a question or a
+// checklist. Its ID is its URL, with the #anchor for a section, so it is unique.
+type Document struct {
+	ID   string `json:"id"`
+	Type string `json:"type"` // technique, question, checklist, situation or page
+	// Title is the page title, the section heading, or a question's own text.
+	Title string `json:"title"`
+	URL   string `json:"url"`
+	// Page is the title of the page a section belongs to; empty for whole pages.
+	Page string `json:"page,omitempty"`
+	// Body is the plain text a reader sees under the title.
+	Body string `json:"body,omitempty"`
+	// Situations are the words people use for the situations a document answers.
+	Situations []string `json:"situations,omitempty"`
+	Stage      []string `json:"stage,omitempty"`
+	Audience   []string `json:"audience,omitempty"`
+	Technique  []string `json:"technique,omitempty"`
+}
+
+// Facet fields: the keyword fields a query can filter on and the response counts.
+var facetFields = []string{"type", "stage", "audience", "technique"}
+
+// FacetFields returns the names of the fields a Query can filter on, in the order
+// the response lists them.
+func FacetFields() []string { return append([]string(nil), facetFields...) }
+
+// Query is a search as a person asks it.
+type Query struct {
+	// Text is what was typed, in plain language. No character has a special meaning.
+	Text string
+	// Filters maps a facet field (type, stage, audience, technique) to the values
+	// wanted. Values of one field are alternatives; different fields must all match.
+	Filters map[string][]string
+	// Size is the number of hits wanted and From the number to skip.
+	Size, From int
+}
+
+// Result is the answer to a Query.
+type Result struct {
+	Query string `json:"query"`
+	Total uint64 `json:"total"`
+	// Matched says how the words matched: "all" when every word matched, "any"
+	// when no document had them all and the search fell back to any word.
+	Matched string `json:"matched"`
+	From    int    `json:"from"`
+	Size    int    `json:"size"`
+	Hits    []Hit  `json:"hits"`
+	// Facets maps each facet field to the count of matching documents per value.
+	// A field's counts ignore that field's own filter, so they show what choosing
+	// another value would give.
+	Facets map[string]map[string]int `json:"facets"`
+	// TookMS is how long the search took, in milliseconds.
+	TookMS float64 `json:"took_ms"`
+}
+
+// Hit is one document found.
+type Hit struct {
+	ID    string  `json:"id"`
+	Type  string  `json:"type"`
+	Title string  `json:"title"`
+	URL   string  `json:"url"`
+	Page  string  `json:"page,omitempty"`
+	Score float64 `json:"score"`
+	// Snippet is HTML: text escaped, with the matched words in <mark> elements.
+	Snippet string `json:"snippet"`
+	// TitleHTML is the title, escaped, with matched words marked.
+	TitleHTML string   `json:"title_html"`
+	Stage     []string `json:"stage,omitempty"`
+	Audience  []string `json:"audience,omitempty"`
+	Technique []string `json:"technique,omitempty"`
+}

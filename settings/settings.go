@@ -1,0 +1,112 @@
+// Package settings reads the playbook's own settings from the [params.search] table
+// of config.toml, the file Hugo reads too, so that one file configures the site
+// and the search service.
+package settings
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"time"
+
+	"github.com/BurntSushi/toml"
+)
+
+// Search holds the settings under [params.search].
+type Search struct {
+	// Public is the directory Hugo builds the site into.
+	Public string `toml:"public"`
+	// Index is the directory of the Bleve index.
+	Index string `toml:"index"`
+	// Addr is the host:port that serve listens on.
+	Addr string `toml:"addr"`
+	// MaxQueryBytes is the longest q accepted.
+	MaxQueryBytes int `toml:"max_query_bytes"`
+	// DefaultSize and MaxSize govern the number of hits per response.
+	DefaultSize int `toml:"default_size"`
+	MaxSize     int `toml:"max_size"`
+	// Timeout bounds each search.
+	Timeout Duration `toml:"timeout"`
+	// Synonyms are groups of words or phrases that a search treats as one.
+	Synonyms [][]string `toml:"synonyms"`
+}
+
+// Duration is a time.Duration written in TOML as a string such as "2s".
+type Duration struct{ time.Duration }
+
+// UnmarshalText parses a duration string.
+func (d *Duration) UnmarshalText(b []byte) error {
+	v, err := time.ParseDuration(string(b))
+	if err != nil {
+		return fmt.Errorf("not a duration like \"2s\": %w", err)
+	}
+	d.Duration = v
+	return nil
+}
+
+// Defaults are used for settings config.toml leaves out.
+func Defaults() Search {
+	return Search{
+		Public:        "public",
+		Index:         "index.bleve",
+		Addr:          "127.0.0.1:8080",
+		MaxQueryBytes: 512,
+		DefaultSize:   10,
+		MaxSize:       50,
+		Timeout:       Duration{2 * time.Second},
+	}
+}
+
+// Load reads [params.search] from the config file at path, filling in defaults.
+// Relative directories are resolved against the directory holding the file.
+func Load(path string) (Search, error) {
+	var file struct {
+		Params struct {
+			Search Search `toml:"search"`
+		} `toml:"params"`
+	}
+	file.Params.Search = Defaults()
+	if _, err := toml.DecodeFile(path, &file); err != nil {
+		return Search{}, fmt.Errorf("reading settings from %s: %w", path, err)
+	}
+	s := file.Params.Search
+	if err := s.check(); err != nil {
+		return Search{}, fmt.Errorf("%s: [params.search]: %w", path, err)
+	}
+	root := filepath.Dir(path)
+	s.Public = resolve(root, s.Public)
+	s.Index = resolve(root, s.Index)
+	return s, nil
+}
+
+func (s Search) check() error {
+	var errs []error
+	if s.Public == "" {
+		errs = append(errs, errors.New("public must name a directory"))
+	}
+	if s.Index == "" {
+		errs = append(errs, errors.New("index must name a directory"))
+	}
+	if s.MaxQueryBytes < 1 {
+		errs = append(errs, fmt.Errorf("max_query_bytes = %d: must be at least 1", s.MaxQueryBytes))
+	}
+	if s.MaxSize < 1 || s.DefaultSize < 1 || s.DefaultSize > s.MaxSize {
+		errs = append(errs, fmt.Errorf("default_size = %d, max_size = %d: need 1 <= default_size <= max_size", s.DefaultSize, s.MaxSize))
+	}
+	if s.Timeout.Duration <= 0 {
+		errs = append(errs, fmt.Errorf("timeout = %q: must be positive", s.Timeout.Duration))
+	}
+	for i, g := range s.Synonyms {
+		if len(g) < 2 {
+			errs = append(errs, fmt.Errorf("synonyms group %d (%v): list at least two words that mean the same", i+1, g))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func resolve(root, p string) string {
+	if filepath.IsAbs(p) {
+		return p
+	}
+	return filepath.Join(root, p)
+}

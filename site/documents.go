@@ -1,0 +1,203 @@
+package site
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"golang.org/x/net/html"
+	"golang.org/x/net/html/atom"
+
+	"github.com/buyin/playbook/searchindex"
+)
+
+// DocsFile is the file, relative to the built site, that Hugo writes for the indexer.
+const DocsFile = "searchdocs.json"
+
+// record is one page as layouts/home.searchdocs.json writes it.
+type record struct {
+	Type       string   `json:"type"`
+	Title      string   `json:"title"`
+	URL        string   `json:"url"`
+	Summary    string   `json:"summary"`
+	Content    string   `json:"content"` // rendered HTML
+	Stage      []string `json:"stage"`
+	Audience   []string `json:"audience"`
+	Technique  []string `json:"technique"`
+	Situations []string `json:"situations"`
+	Why        string   `json:"why"`
+	FollowUp   []string `json:"follow_up"`
+	Items      []string `json:"items"`
+}
+
+// Documents reads the records Hugo wrote into the built site at public and turns
+// them into search documents: one per page, plus one per h2 or h3 section.
+func Documents(public string) ([]searchindex.Document, error) {
+	path := filepath.Join(public, DocsFile)
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("reading search records: %w (build the site first)", err)
+	}
+	var file struct {
+		Pages []record `json:"pages"`
+	}
+	if err := json.Unmarshal(b, &file); err != nil {
+		return nil, fmt.Errorf("parsing %s: %w", path, err)
+	}
+	var docs []searchindex.Document
+	for _, r := range file.Pages {
+		ds, err := r.documents()
+		if err != nil {
+			return nil, fmt.Errorf("%s: page %s: %w", path, r.URL, err)
+		}
+		docs = append(docs, ds...)
+	}
+	return docs, nil
+}
+
+func (r record) documents() ([]searchindex.Document, error) {
+	page := searchindex.Document{
+		ID:         r.URL,
+		Type:       r.Type,
+		Title:      r.Title,
+		URL:        r.URL,
+		Situations: r.Situations,
+		Stage:      r.Stage,
+		Audience:   r.Audience,
+		Technique:  r.Technique,
+	}
+	switch r.Type {
+	case "question":
+		// A question is read aloud: its own text is the title, and why to ask it and
+		// what to ask next are what a searcher may remember.
+		page.Body = joinText(append([]string{r.Why}, r.FollowUp...)...)
+		return []searchindex.Document{page}, nil
+	case "checklist":
+		// A checklist is printed whole, so it is one document with all its items.
+		page.Body = joinText(append([]string{r.Summary, textOf(r.Content)}, r.Items...)...)
+		return []searchindex.Document{page}, nil
+	}
+	sections, err := splitSections(r.Content)
+	if err != nil {
+		return nil, err
+	}
+	docs := []searchindex.Document{page}
+	for _, s := range sections {
+		if s.id == "" {
+			docs[0].Body = joinText(r.Summary, s.text)
+			continue
+		}
+		d := page
+		d.ID = r.URL + "#" + s.id
+		d.URL = d.ID
+		d.Title = s.heading
+		d.Page = r.Title
+		d.Body = s.text
+		d.Situations = nil // the page carries them; repeating them would rank every section alike
+		docs = append(docs, d)
+	}
+	if docs[0].Body == "" {
+		docs[0].Body = r.Summary
+	}
+	return docs, nil
+}
+
+// section is the text under one heading; the first, with no id, is the text
+// before any heading.
+type section struct {
+	id, heading, text string
+}
+
+// splitSections splits rendered HTML at h2 and h3 elements that have an id.
+func splitSections(content string) ([]section, error) {
+	nodes, err := html.ParseFragment(strings.NewReader(content), &html.Node{Type: html.ElementNode, Data: "body", DataAtom: atom.Body})
+	if err != nil {
+		return nil, fmt.Errorf("parsing content HTML: %w", err)
+	}
+	sections := []section{{}}
+	var text strings.Builder
+	flush := func() {
+		sections[len(sections)-1].text = strings.Join(strings.Fields(text.String()), " ")
+		text.Reset()
+	}
+	for _, n := range nodes {
+		if (n.DataAtom == atom.H2 || n.DataAtom == atom.H3) && attr(n, "id") != "" {
+			flush()
+			sections = append(sections, section{id: attr(n, "id"), heading: collapse(nodeText(n))})
+			continue
+		}
+		text.WriteString(nodeText(n))
+		text.WriteByte(' ')
+	}
+	flush()
+	return sections, nil
+}
+
+func attr(n *html.Node, key string) string {
+	for _, a := range n.Attr {
+		if a.Key == key {
+			return a.Val
+		}
+	}
+	return ""
+}
+
+// nodeText returns the text a reader sees in n, with block elements separated.
+func nodeText(n *html.Node) string {
+	var b strings.Builder
+	var walk func(*html.Node)
+	walk = func(n *html.Node) {
+		switch n.Type {
+		case html.TextNode:
+			b.WriteString(n.Data)
+		case html.ElementNode:
+			if n.DataAtom == atom.Script || n.DataAtom == atom.Style {
+				return
+			}
+		}
+		for c := n.FirstChild; c != nil; c = c.NextSibling {
+			walk(c)
+		}
+		if n.Type == html.ElementNode && isBlock(n.DataAtom) {
+			b.WriteByte(' ')
+		}
+	}
+	walk(n)
+	return b.String()
+}
+
+func isBlock(a atom.Atom) bool {
+	switch a {
+	case atom.P, atom.Li, atom.H1, atom.H2, atom.H3, atom.H4, atom.H5, atom.H6,
+		atom.Div, atom.Blockquote, atom.Tr, atom.Td, atom.Th, atom.Dd, atom.Dt, atom.Br, atom.Pre:
+		return true
+	}
+	return false
+}
+
+func textOf(content string) string {
+	nodes, err := html.ParseFragment(strings.NewReader(content), &html.Node{Type: html.ElementNode, Data: "body", DataAtom: atom.Body})
+	if err != nil {
+		return ""
+	}
+	var parts []string
+	for _, n := range nodes {
+		parts = append(parts, nodeText(n))
+	}
+	return collapse(strings.Join(parts, " "))
+}
+
+func collapse(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// joinText joins non-empty pieces of text into one, one piece per line.
+func joinText(parts ...string) string {
+	var kept []string
+	for _, p := range parts {
+		if p = collapse(p); p != "" {
+			kept = append(kept, p)
+		}
+	}
+	return strings.Join(kept, "\n")
+}
