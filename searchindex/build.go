@@ -110,7 +110,6 @@ type Index struct {
 	synonyms *synonyms
 	timeout  time.Duration
 	english  analysis.Analyzer
-	plain    analysis.Analyzer
 }
 
 // Open opens the index at path for searching.
@@ -133,15 +132,14 @@ func Open(path string, opts Options) (*Index, error) {
 func newIndex(bi bleve.Index, opts Options) (*Index, error) {
 	m := bi.Mapping()
 	english := m.AnalyzerNamed("en")
-	plain := m.AnalyzerNamed(plainAnalyzer)
-	if english == nil || plain == nil {
+	if english == nil || m.AnalyzerNamed(plainAnalyzer) == nil {
 		return nil, errors.New("index mapping lacks the en or plain analyzer: rebuild the index")
 	}
 	timeout := opts.Timeout
 	if timeout <= 0 {
 		timeout = time.Second
 	}
-	ix := &Index{bi: bi, timeout: timeout, english: english, plain: plain}
+	ix := &Index{bi: bi, timeout: timeout, english: english}
 	ix.synonyms = newSynonyms(opts.Synonyms, ix.words)
 	return ix, nil
 }

@@ -7,6 +7,7 @@ import (
 	"slices"
 	"sort"
 	"strings"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/blevesearch/bleve/v2"
@@ -57,11 +58,18 @@ func (ix *Index) concepts(text string) []concept {
 
 func equalPhrase(a, b []string) bool { return len(a) == len(b) && equalWords(a, b) }
 
-// words splits text into lowercase words; every other character separates them.
+// words splits text into lowercase words. Only letters, digits and apostrophes
+// inside a word count; every other character, Bleve's query syntax included,
+// separates words.
 func (ix *Index) words(text string) []string {
-	var ws []string
-	for _, t := range ix.plain.Analyze([]byte(text)) {
-		ws = append(ws, string(t.Term))
+	fields := strings.FieldsFunc(strings.ToLower(text), func(r rune) bool {
+		return !unicode.IsLetter(r) && !unicode.IsDigit(r) && r != '\'' && r != '’'
+	})
+	ws := fields[:0]
+	for _, f := range fields {
+		if f = strings.Trim(f, "'’"); f != "" {
+			ws = append(ws, strings.ReplaceAll(f, "’", "'"))
+		}
 	}
 	return ws
 }
