@@ -3,6 +3,7 @@ package main
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
@@ -11,6 +12,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/BurntSushi/toml"
 
 	"github.com/buyin/playbook/searchindex"
 	"github.com/buyin/playbook/server"
@@ -31,22 +34,6 @@ func projectRoot(tb testing.TB) string {
 type built struct {
 	dir, public, index string
 	settings           settings.Search
-}
-
-func buildSite(tb testing.TB) built {
-	tb.Helper()
-	dir := tb.TempDir()
-	b := built{dir: dir, public: filepath.Join(dir, "public"), index: filepath.Join(dir, "index.bleve")}
-	cfg := filepath.Join(projectRoot(tb), "config.toml")
-	if err := run(context.Background(), "build", []string{"-config", cfg, "-public", b.public, "-index", b.index}); err != nil {
-		tb.Fatalf("indexer build: %v", err)
-	}
-	s, err := settings.Load(cfg)
-	if err != nil {
-		tb.Fatal(err)
-	}
-	b.settings = s
-	return b
 }
 
 func (b built) serve(tb testing.TB) *httptest.Server {
@@ -85,8 +72,31 @@ func get(tb testing.TB, srv *httptest.Server, method, path string) (int, http.He
 	return res.StatusCode, res.Header, string(body)
 }
 
+// site is the real playbook, built once for all the tests in this package.
+var playbookSite built
+
+func TestMain(m *testing.M) {
+	dir, err := os.MkdirTemp("", "indexer-test-*")
+	if err != nil {
+		panic(err)
+	}
+	playbookSite = built{dir: dir, public: filepath.Join(dir, "public"), index: filepath.Join(dir, "index.bleve")}
+	root, _ := filepath.Abs("../..")
+	cfg := filepath.Join(root, "config.toml")
+	if err := run(context.Background(), "build", []string{"-config", cfg, "-public", playbookSite.public, "-index", playbookSite.index}); err != nil {
+		fmt.Fprintf(os.Stderr, "building the playbook for the tests: %v\n", err)
+		os.Exit(1)
+	}
+	if playbookSite.settings, err = settings.Load(cfg); err != nil {
+		panic(err)
+	}
+	code := m.Run()
+	os.RemoveAll(dir)
+	os.Exit(code)
+}
+
 func TestEndToEnd(t *testing.T) {
-	b := buildSite(t)
+	b := playbookSite
 	srv := b.serve(t)
 
 	t.Run("search hit is a built page", func(t *testing.T) {
@@ -225,5 +235,100 @@ func TestBadContentFailsAndKeepsPreviousBuild(t *testing.T) {
 	res, err := ix.Search(context.Background(), searchindex.Query{Text: "lions", Size: 1})
 	if err != nil || res.Total == 0 {
 		t.Errorf("previous index does not answer: total=%v err=%v", res, err)
+	}
+}
+
+// TestNothingFetchedFromOutside checks every built page for references to other
+// hosts: the intranet has no internet, so no CDN, web font or remote script.
+func TestNothingFetchedFromOutside(t *testing.T) {
+	var pages int
+	err := filepath.WalkDir(playbookSite.public, func(path string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !(strings.HasSuffix(path, ".html") || strings.HasSuffix(path, ".css") || strings.HasSuffix(path, ".js")) {
+			return err
+		}
+		pages++
+		b, err := os.ReadFile(path)
+		if err != nil {
+			return err
+		}
+		for _, bad := range []string{`src="http`, `src="//`, `href="//`, `url(http`, `url(//`, `@import`, `<link rel="stylesheet" href="http`, `fetch("http`} {
+			if strings.Contains(string(b), bad) {
+				t.Errorf("%s refers outside the site: contains %q", path, bad)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if pages < 50 {
+		t.Errorf("only %d pages built; want the whole playbook", pages)
+	}
+}
+
+// TestRelevance runs the searches in testdata/relevance.toml against the real
+// playbook and checks recall@3 and MRR against the thresholds in that file.
+func TestRelevance(t *testing.T) {
+	var cases struct {
+		MinRecall float64 `toml:"min_recall_at_3"`
+		MinMRR    float64 `toml:"min_mrr"`
+		Case      []struct {
+			Q    string   `toml:"q"`
+			Want []string `toml:"want"`
+		} `toml:"case"`
+	}
+	if _, err := toml.DecodeFile("testdata/relevance.toml", &cases); err != nil {
+		t.Fatal(err)
+	}
+	if len(cases.Case) < 40 {
+		t.Fatalf("%d relevance cases; keep at least 40", len(cases.Case))
+	}
+	ix, err := searchindex.Open(playbookSite.index, searchindex.Options{Synonyms: playbookSite.settings.Synonyms, Timeout: playbookSite.settings.Timeout.Duration})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	var recall, mrr float64
+	for _, c := range cases.Case {
+		res, err := ix.Search(context.Background(), searchindex.Query{Text: c.Q, Size: 10})
+		if err != nil {
+			t.Fatalf("Search(%q): %v", c.Q, err)
+		}
+		found, rank := 0, 0
+		for i, h := range res.Hits {
+			for _, w := range c.Want {
+				if h.URL == w {
+					if i < 3 {
+						found++
+					}
+					if rank == 0 {
+						rank = i + 1
+					}
+				}
+			}
+		}
+		recall += float64(found) / float64(len(c.Want))
+		if rank > 0 {
+			mrr += 1 / float64(rank)
+		}
+		if found < len(c.Want) {
+			var top []string
+			for i, h := range res.Hits {
+				if i == 3 {
+					break
+				}
+				top = append(top, h.URL)
+			}
+			t.Logf("miss: %q: want %v in top 3, rank %d; top 3: %v", c.Q, c.Want, rank, top)
+		}
+	}
+	n := float64(len(cases.Case))
+	recall, mrr = recall/n, mrr/n
+	t.Logf("relevance over %d cases: recall@3 = %.3f (min %.2f), MRR = %.3f (min %.2f)", len(cases.Case), recall, cases.MinRecall, mrr, cases.MinMRR)
+	if recall < cases.MinRecall {
+		t.Errorf("recall@3 = %.3f, below %.2f", recall, cases.MinRecall)
+	}
+	if mrr < cases.MinMRR {
+		t.Errorf("MRR = %.3f, below %.2f", mrr, cases.MinMRR)
 	}
 }
