@@ -35,6 +35,15 @@ type concept struct {
 func (ix *Index) concepts(text string) []concept {
 	words := ix.words(text)
 	typing := text != "" && !strings.HasSuffix(text, " ")
+	// A query made only of stop words ("what would you do if you were me") is
+	// still a question someone wants: then the words count as typed.
+	allStop := true
+	for _, w := range words {
+		if !ix.isStopWord(w) {
+			allStop = false
+			break
+		}
+	}
 	var cs []concept
 	for i := 0; i < len(words); {
 		if group, n := ix.synonyms.match(words[i:]); n > 0 {
@@ -48,7 +57,7 @@ func (ix *Index) concepts(text string) []concept {
 			i += n
 			continue
 		}
-		if !ix.isStopWord(words[i]) {
+		if !ix.isStopWord(words[i]) || allStop {
 			cs = append(cs, concept{phrases: [][]string{{words[i]}}, typing: typing && i == len(words)-1})
 		}
 		i++
@@ -83,7 +92,7 @@ func fuzziness(word string) int {
 	switch n := utf8.RuneCountInString(word); {
 	case n <= 3:
 		return 0
-	case n <= 6:
+	case n <= 7:
 		return 1
 	default:
 		return 2
@@ -112,6 +121,12 @@ func (c concept) clause() query.Query {
 			continue
 		}
 		w := typed[0]
+		// The word as typed, unstemmed: this is what matches stop words, which
+		// English analysis drops from the query.
+		exact := query.NewTermQuery(w)
+		exact.SetField(f.name + exactSuffix)
+		exact.SetBoost(f.boost * 0.8)
+		qs = append(qs, exact)
 		if fz := fuzziness(w); fz > 0 {
 			q := query.NewFuzzyQuery(w)
 			q.SetField(f.name + exactSuffix)
@@ -172,35 +187,43 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	defer cancel()
 
 	cs := ix.concepts(q.Text)
-	var all, anyOf query.Query
+	var clauses []query.Query
+	for _, c := range cs {
+		clauses = append(clauses, c.clause())
+	}
+	var (
+		match   query.Query
+		res     *bleve.SearchResult
+		matched string
+		err     error
+	)
 	switch {
 	case strings.TrimSpace(q.Text) == "":
-		all = query.NewMatchAllQuery()
+		match, matched = query.NewMatchAllQuery(), "all"
+		res, err = ix.run(ctx, match, q)
 	case len(cs) == 0:
 		// Only stop words, or only separators: nothing to look for.
-		all = query.NewMatchNoneQuery()
+		match, matched = query.NewMatchNoneQuery(), "none"
+		res, err = ix.run(ctx, match, q)
 	default:
-		clauses := make([]query.Query, len(cs))
-		for i, c := range cs {
-			clauses[i] = c.clause()
-		}
-		all = query.NewConjunctionQuery(clauses)
-		if len(clauses) > 1 {
-			anyOf = query.NewDisjunctionQuery(clauses)
+		// Require every word first. When that leaves fewer than a handful of hits
+		// (people use other forms of the words than the pages do), require most of
+		// them, then any; documents matching more words still score higher.
+		for _, need := range relaxations(len(clauses)) {
+			d := query.NewDisjunctionQuery(clauses)
+			d.SetMin(float64(need))
+			match = d
+			if res, err = ix.run(ctx, match, q); err != nil {
+				break
+			}
+			matched = matchedName(need, len(clauses))
+			if res.Total >= enoughHits {
+				break
+			}
 		}
 	}
-
-	res, err := ix.run(ctx, all, q)
 	if err != nil {
 		return nil, err
-	}
-	matched := "all"
-	if res.Total == 0 && anyOf != nil {
-		if res, err = ix.run(ctx, anyOf, q); err != nil {
-			return nil, err
-		}
-		matched = "any"
-		all = anyOf
 	}
 	out := ix.result(q, res, matched)
 	// Counts for a filtered field ignore its own filter, so the page can show what
@@ -209,7 +232,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 		if len(q.Filters[field]) == 0 {
 			continue
 		}
-		r, err := ix.runFacet(ctx, all, q, field)
+		r, err := ix.runFacet(ctx, match, q, field)
 		if err != nil {
 			return nil, err
 		}
@@ -217,6 +240,34 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	}
 	out.TookMS = float64(res.Took.Microseconds()) / 1000
 	return out, nil
+}
+
+// enoughHits is the number of hits below which a search relaxes how many words
+// a document must match.
+const enoughHits = 3
+
+// relaxations lists how many of n words a document must match, strictest first:
+// all, then about two thirds, then one.
+func relaxations(n int) []int {
+	steps := []int{n}
+	if most := n - n/3; most < n && most > 1 {
+		steps = append(steps, most)
+	}
+	if n > 1 {
+		steps = append(steps, 1)
+	}
+	return steps
+}
+
+func matchedName(need, n int) string {
+	switch {
+	case need == n:
+		return "all"
+	case need == 1:
+		return "any"
+	default:
+		return "most"
+	}
 }
 
 func (ix *Index) request(match query.Query, q Query, except string) *bleve.SearchRequest {

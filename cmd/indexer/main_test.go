@@ -332,3 +332,27 @@ func TestRelevance(t *testing.T) {
 		t.Errorf("MRR = %.3f, below %.2f", mrr, cases.MinMRR)
 	}
 }
+
+// TestMoreWordsNarrow checks on the real playbook that adding words narrows the
+// results while every word still matches something.
+func TestMoreWordsNarrow(t *testing.T) {
+	ix, err := searchindex.Open(playbookSite.index, searchindex.Options{Synonyms: playbookSite.settings.Synonyms})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	var last uint64
+	for i, text := range []string{"partner ", "partner delivering ", "partner delivering meetings "} {
+		r, err := ix.Search(context.Background(), searchindex.Query{Text: text, Size: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r.Matched != "all" {
+			t.Errorf("%q: matched %q, want all", text, r.Matched)
+		}
+		if i > 0 && r.Total > last {
+			t.Errorf("%q: %d hits, more than %d with fewer words", text, r.Total, last)
+		}
+		last = r.Total
+	}
+}
