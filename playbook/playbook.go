@@ -88,6 +88,13 @@ func (r *report) add(file, format string, args ...any) {
 	r.problems = append(r.problems, file+": "+fmt.Sprintf(format, args...))
 }
 
+// fieldReporter reports problems with the fields of one file's front matter.
+func (r *report) fieldReporter(file string) func(field, format string, args ...any) {
+	return func(field, format string, args ...any) {
+		r.add(file, "field %q: %s", field, fmt.Sprintf(format, args...))
+	}
+}
+
 func (r *report) err() error {
 	if len(r.problems) == 0 {
 		return nil
@@ -291,9 +298,7 @@ func (v Vocab) checkChecklists(root fs.FS, r *report) {
 		if !decodeFrontMatter(root, file, &c, r) {
 			continue
 		}
-		at := func(field, format string, args ...any) {
-			r.add(file, "field %q: %s", field, fmt.Sprintf(format, args...))
-		}
+		at := r.fieldReporter(file)
 		required(at, "title", c.Title)
 		required(at, "summary", c.Summary)
 		v.terms(at, "techniques", "technique", c.Techniques, v.Techniques, true)
@@ -352,9 +357,7 @@ func (v Vocab) checkTechniques(root fs.FS, r *report) {
 		if !decodeFrontMatter(root, file, &fm, r) {
 			continue
 		}
-		at := func(field, format string, args ...any) {
-			r.add(file, "field %q: %s", field, fmt.Sprintf(format, args...))
-		}
+		at := r.fieldReporter(file)
 		required(at, "title", fm.Title)
 		required(at, "summary", fm.Summary)
 		required(at, "group", fm.Group)
@@ -398,9 +401,7 @@ func (v Vocab) checkSituations(root fs.FS, r *report) {
 		if !decodeFrontMatter(root, file, &fm, r) {
 			continue
 		}
-		at := func(field, format string, args ...any) {
-			r.add(file, "field %q: %s", field, fmt.Sprintf(format, args...))
-		}
+		at := r.fieldReporter(file)
 		required(at, "title", fm.Title)
 		required(at, "summary", fm.Summary)
 		if len(fm.Phrases) == 0 {
