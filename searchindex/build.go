@@ -2,66 +2,72 @@ package searchindex
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
-	"time"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/analysis"
-
-	"github.com/buyin/playbook/internal/dirswap"
 )
 
-// ErrNoIndex reports that there is no index where one was expected.
-var ErrNoIndex = errors.New("no search index")
+// Keys of the data an index keeps besides its documents (Bleve's internal store).
+var (
+	keyDictionary = []byte("buyin:dictionary")
+	keySynonyms   = []byte("buyin:synonyms")
+)
 
 // batchSize bounds the memory a build holds before flushing to disk.
-const batchSize = 200
+const batchSize = 1000
 
-// Build writes docs into a new index at path. It builds in a sibling directory and
-// renames it into place only when complete, so a build that fails for any reason
-// leaves the index already at path untouched. Only one Build may run per path at a time.
-func Build(ctx context.Context, path string, docs []Document) error {
+// BuildOptions are fixed when an index is built and kept in it, so that every
+// search of that index analyses words exactly as the build did.
+type BuildOptions struct {
+	// Synonyms are groups of words and phrases that mean the same thing.
+	Synonyms [][]string
+}
+
+// Build writes docs into a new index at path, which must not exist yet: an index
+// is built once, complete, and then only read. The caller publishes it (see
+// package buildstore) only when Build returned nil.
+func Build(ctx context.Context, path string, docs []Document, opts BuildOptions) error {
 	if err := checkDocuments(docs); err != nil {
 		return err
+	}
+	if _, err := os.Stat(path); err == nil {
+		return fmt.Errorf("building index: %s already exists; an index is built into a new directory", path)
 	}
 	m, err := NewMapping()
 	if err != nil {
 		return err
 	}
-	staging := path + ".new"
-	// A staging directory left by a build that crashed is garbage: start afresh.
-	if err := os.RemoveAll(staging); err != nil {
-		return fmt.Errorf("removing stale build %s: %w", staging, err)
-	}
-	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-		return fmt.Errorf("creating index directory: %w", err)
-	}
-	bi, err := bleve.New(staging, m)
+	bi, err := bleve.New(path, m)
 	if err != nil {
-		return fmt.Errorf("creating index %s: %w", staging, err)
+		return fmt.Errorf("creating index %s: %w", path, err)
 	}
-	if err := indexAll(ctx, bi, docs); err != nil {
+	a := newAnalyzer(opts.Synonyms)
+	if err := indexAll(ctx, bi, a, docs, opts); err != nil {
 		bi.Close()
-		os.RemoveAll(staging)
 		return err
 	}
 	if err := bi.Close(); err != nil {
-		os.RemoveAll(staging)
-		return fmt.Errorf("closing new index %s: %w", staging, err)
+		return fmt.Errorf("closing new index %s: %w", path, err)
 	}
-	return dirswap.Replace(staging, path)
+	return nil
 }
 
-func indexAll(ctx context.Context, bi bleve.Index, docs []Document) error {
+func indexAll(ctx context.Context, bi bleve.Index, a *analyzer, docs []Document, opts BuildOptions) error {
+	dict := newDictionaryBuilder()
+	stems := newStemCache(a)
 	batch := bi.NewBatch()
 	for i, d := range docs {
 		if err := ctx.Err(); err != nil {
 			return fmt.Errorf("building index: %w", err)
 		}
-		if err := batch.Index(d.ID, d); err != nil {
+		fields, err := stems.fields(d, dict)
+		if err != nil {
+			return fmt.Errorf("indexing %s: %w", d.ID, err)
+		}
+		if err := batch.Index(d.ID, fields); err != nil {
 			return fmt.Errorf("indexing %s: %w", d.ID, err)
 		}
 		if batch.Size() >= batchSize || i == len(docs)-1 {
@@ -71,13 +77,125 @@ func indexAll(ctx context.Context, bi bleve.Index, docs []Document) error {
 			batch.Reset()
 		}
 	}
+	dict.addKnown(a.synonyms.words, a)
+	b, err := dict.marshal()
+	if err != nil {
+		return fmt.Errorf("writing the dictionary: %w", err)
+	}
+	if err := bi.SetInternal(keyDictionary, b); err != nil {
+		return fmt.Errorf("writing the dictionary: %w", err)
+	}
+	syn, err := json.Marshal(opts.Synonyms)
+	if err != nil {
+		return fmt.Errorf("writing the synonyms: %w", err)
+	}
+	if err := bi.SetInternal(keySynonyms, syn); err != nil {
+		return fmt.Errorf("writing the synonyms: %w", err)
+	}
 	return nil
+}
+
+// stemCache analyses documents at build time, remembering each word's stem:
+// a corpus repeats its words, and the stemmer is the costly part of analysis.
+type stemCache struct {
+	a     *analyzer
+	cache map[string]string
+}
+
+func newStemCache(a *analyzer) *stemCache {
+	c := &stemCache{cache: map[string]string{}}
+	// A copy of the analyzer that reads stems from the growing cache.
+	cp := *a
+	cp.stems = c.cache
+	c.a = &cp
+	return c
+}
+
+// typeWords are added to a document's text so that naming the kind of thing
+// wanted ("checklist before presenting") favours documents of that kind.
+var typeWords = map[string]string{
+	"question":  "question",
+	"checklist": "checklist",
+	"situation": "situation",
+	"technique": "technique",
+}
+
+// terms returns the terms of d's title, its own phrases and its whole text,
+// and counts its words in dict. Build and Open both call it, so the index and
+// the ranking agree.
+func (c *stemCache) terms(d Document, dict *dictionaryBuilder) (title, phrases, text []string) {
+	toks := c.tokens(d.Title)
+	title = c.a.termsOf(toks)
+	all := append([]token(nil), toks...)
+	for _, p := range d.Phrases {
+		pt := c.tokens(p)
+		all = append(all, pt...)
+		phrases = append(phrases, c.a.termsOf(pt)...)
+	}
+	phrases = uniqueTerms(phrases)
+
+	bodyToks := c.tokens(d.Body)
+	all = append(all, bodyToks...)
+	text = append(append([]string(nil), title...), phrases...)
+	if d.Page != "" {
+		text = append(text, c.a.termsOf(c.tokens(d.Page))...)
+	}
+	text = append(text, c.a.termsOf(bodyToks)...)
+	var situations []string
+	for _, s := range d.Situations {
+		for _, p := range append([]string{s.Title}, s.Phrases...) {
+			pt := c.tokens(p)
+			all = append(all, pt...)
+			situations = append(situations, c.a.termsOf(pt)...)
+		}
+	}
+	text = append(text, uniqueTerms(situations)...)
+	if w, ok := typeWords[d.Type]; ok {
+		text = append(text, c.a.stem(w))
+	}
+	dict.add(all)
+	return title, phrases, text
+}
+
+// fields returns what Bleve indexes for d and counts its words in dict.
+func (c *stemCache) fields(d Document, dict *dictionaryBuilder) (map[string]interface{}, error) {
+	_, _, text := c.terms(d, dict)
+	stored, err := json.Marshal(d)
+	if err != nil {
+		return nil, err
+	}
+	f := map[string]interface{}{
+		textField:   fieldText(text),
+		storedField: string(stored),
+		"type":      d.Type,
+	}
+	if len(d.Stage) > 0 {
+		f["stage"] = d.Stage
+	}
+	if len(d.Audience) > 0 {
+		f["audience"] = d.Audience
+	}
+	if len(d.Technique) > 0 {
+		f["technique"] = d.Technique
+	}
+	return f, nil
+}
+
+// tokens tokenizes text, filling the cache with the stems it meets.
+func (c *stemCache) tokens(text string) []token {
+	toks := c.a.tokenize(text)
+	for _, t := range toks {
+		if _, ok := c.cache[t.word]; !ok {
+			c.cache[t.word] = t.stem
+		}
+	}
+	return toks
 }
 
 // checkDocuments rejects documents that would make hits unusable.
 func checkDocuments(docs []Document) error {
 	if len(docs) == 0 {
-		return errors.New("building index: no documents: did the site build produce searchdocs.json?")
+		return errors.New("building index: no documents: did the site build produce its search records?")
 	}
 	seen := make(map[string]bool, len(docs))
 	for i, d := range docs {
@@ -89,63 +207,9 @@ func checkDocuments(docs []Document) error {
 		case d.Type == "":
 			return fmt.Errorf("document %s: empty type", d.ID)
 		case seen[d.ID]:
-			return fmt.Errorf("document %s: duplicate id", d.ID)
+			return fmt.Errorf("document %s: duplicate id; two headings on one page may share an id", d.ID)
 		}
 		seen[d.ID] = true
 	}
 	return nil
 }
-
-// Options tune how an opened index answers searches.
-type Options struct {
-	// Synonyms are groups of words and phrases that mean the same thing.
-	Synonyms [][]string
-	// Timeout bounds each search; zero means one second.
-	Timeout time.Duration
-}
-
-// Index is an open search index. It is safe for concurrent use.
-type Index struct {
-	bi       bleve.Index
-	synonyms *synonyms
-	timeout  time.Duration
-	english  analysis.Analyzer
-}
-
-// Open opens the index at path for searching.
-func Open(path string, opts Options) (*Index, error) {
-	if _, err := os.Stat(path); errors.Is(err, os.ErrNotExist) {
-		return nil, fmt.Errorf("%w at %s", ErrNoIndex, path)
-	}
-	bi, err := bleve.OpenUsing(path, map[string]interface{}{"read_only": true})
-	if err != nil {
-		return nil, fmt.Errorf("opening index %s: %w", path, err)
-	}
-	ix, err := newIndex(bi, opts)
-	if err != nil {
-		bi.Close()
-		return nil, err
-	}
-	return ix, nil
-}
-
-func newIndex(bi bleve.Index, opts Options) (*Index, error) {
-	m := bi.Mapping()
-	english := m.AnalyzerNamed("en")
-	if english == nil || m.AnalyzerNamed(plainAnalyzer) == nil {
-		return nil, errors.New("index mapping lacks the en or plain analyzer: rebuild the index")
-	}
-	timeout := opts.Timeout
-	if timeout <= 0 {
-		timeout = time.Second
-	}
-	ix := &Index{bi: bi, timeout: timeout, english: english}
-	ix.synonyms = newSynonyms(opts.Synonyms, ix.words)
-	return ix, nil
-}
-
-// DocCount returns the number of documents in the index.
-func (ix *Index) DocCount() (uint64, error) { return ix.bi.DocCount() }
-
-// Close releases the index.
-func (ix *Index) Close() error { return ix.bi.Close() }

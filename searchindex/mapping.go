@@ -6,87 +6,82 @@ import (
 	"github.com/blevesearch/bleve/v2"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/custom"
 	"github.com/blevesearch/bleve/v2/analysis/analyzer/keyword"
-	"github.com/blevesearch/bleve/v2/analysis/lang/en"
-	"github.com/blevesearch/bleve/v2/analysis/token/lowercase"
-	"github.com/blevesearch/bleve/v2/analysis/tokenizer/unicode"
+	"github.com/blevesearch/bleve/v2/analysis/tokenizer/whitespace"
 	"github.com/blevesearch/bleve/v2/mapping"
 )
 
-// plainAnalyzer splits text into lowercase words without stemming or stop words.
-// Typo-tolerant and prefix queries run on fields analysed this way, because they
-// compare what was typed with whole words, not with stems.
-const plainAnalyzer = "plain"
+// Field names in the Bleve index.
+const (
+	// textField holds the terms of everything searchable: title, own phrases,
+	// body and the situations the document answers. Bleve uses it to find the
+	// candidates; the ranking weighs the title part itself (rank.go). One
+	// composite field keeps the sub-queries to one per searched term.
+	textField = "text"
+	// storedField holds the Document as JSON, read once when the index opens.
+	storedField = "doc"
+)
 
-// exactSuffix names the plain-analysed twin of a text field.
-const exactSuffix = "_exact"
+// termsAnalyzer splits pre-analysed text at spaces. The terms are made by this
+// package's own analysis (analysis.go), so Bleve only has to store them.
+const termsAnalyzer = "terms"
 
-// textFields are the English text fields with the boost each gets in a query:
-// a question's own text (its title), its situations and a page's title outrank body text.
-var textFields = []struct {
-	name  string
-	boost float64
-}{
-	{"title", 3},
-	{"situations", 2.5},
-	{"page", 1.2},
-	{"body", 1},
-}
+// scoringModel ranks term matches with BM25, whose length normalisation is
+// relative to the field's average length and whose term frequency saturates:
+// a long page that repeats a word does not bury a short question that has it.
+const scoringModel = "bm25"
 
-// NewMapping returns the index mapping for Documents: English text fields, each with
-// a plain twin for typo and prefix matching, and keyword fields for the facets.
+// NewMapping returns the index mapping: one term field, a stored copy of each
+// document, and keyword fields for the facets.
 func NewMapping() (mapping.IndexMapping, error) {
 	im := bleve.NewIndexMapping()
-	if err := im.AddCustomAnalyzer(plainAnalyzer, map[string]interface{}{
-		"type":          custom.Name,
-		"tokenizer":     unicode.Name,
-		"token_filters": []string{lowercase.Name},
+	if err := im.AddCustomAnalyzer(termsAnalyzer, map[string]interface{}{
+		"type":      custom.Name,
+		"tokenizer": whitespace.Name,
 	}); err != nil {
-		return nil, fmt.Errorf("adding analyzer %q: %w", plainAnalyzer, err)
+		return nil, fmt.Errorf("adding analyzer %q: %w", termsAnalyzer, err)
 	}
-	im.DefaultAnalyzer = en.AnalyzerName
+	im.DefaultAnalyzer = termsAnalyzer
+	im.ScoringModel = scoringModel
+	im.StoreDynamic = false
+	im.IndexDynamic = false
+	im.DocValuesDynamic = false
 
 	doc := bleve.NewDocumentStaticMapping()
-	for _, f := range textFields {
-		doc.AddFieldMappingsAt(f.name, englishField(f.name), plainField(f.name+exactSuffix))
-	}
+	doc.AddFieldMappingsAt(textField, termField(textField))
 	for _, name := range facetFields {
-		doc.AddFieldMappingsAt(name, keywordField())
+		doc.AddFieldMappingsAt(name, keywordField(name))
 	}
-	url := bleve.NewTextFieldMapping()
-	url.Index = false
-	url.Store = true
-	url.IncludeInAll = false
-	doc.AddFieldMappingsAt("url", url)
+	stored := bleve.NewTextFieldMapping()
+	stored.Name = storedField
+	stored.Index = false
+	stored.Store = true
+	stored.IncludeInAll = false
+	stored.IncludeTermVectors = false
+	stored.DocValues = false
+	doc.AddFieldMappingsAt(storedField, stored)
 
 	im.DefaultMapping = doc
 	return im, nil
 }
 
-// englishField is stored (for snippets) and keeps term vectors (for highlighting).
-func englishField(name string) *mapping.FieldMapping {
+// termField is indexed for scoring only: nothing is stored, and no positions are
+// kept, since highlighting is done on the few hits returned, not by the index.
+func termField(name string) *mapping.FieldMapping {
 	f := bleve.NewTextFieldMapping()
 	f.Name = name
-	f.Analyzer = en.AnalyzerName
-	f.Store = true
-	f.IncludeTermVectors = true
-	f.IncludeInAll = false
-	return f
-}
-
-func plainField(name string) *mapping.FieldMapping {
-	f := bleve.NewTextFieldMapping()
-	f.Name = name
-	f.Analyzer = plainAnalyzer
+	f.Analyzer = termsAnalyzer
 	f.Store = false
-	f.IncludeTermVectors = true
+	f.IncludeTermVectors = false
 	f.IncludeInAll = false
+	f.DocValues = false
 	return f
 }
 
-func keywordField() *mapping.FieldMapping {
+func keywordField(name string) *mapping.FieldMapping {
 	f := bleve.NewKeywordFieldMapping()
+	f.Name = name
 	f.Analyzer = keyword.Name
-	f.Store = true
+	f.Store = false
 	f.DocValues = true
 	f.IncludeInAll = false
 	return f

@@ -5,27 +5,108 @@ import (
 	"sort"
 	"strings"
 	"unicode/utf8"
-
-	"github.com/blevesearch/bleve/v2/search"
 )
 
 // snippetLen is the length, in bytes, of the body text a hit shows.
 const snippetLen = 220
 
-// span is a byte range [start, end) of a stored field that a query matched.
+// span is a byte range [start, end) of a text that a query matched.
 type span struct{ start, end int }
 
-// matchRanges collects where a field and its plain twin matched, sorted and merged.
-// Both are analysed from the same stored text, so their byte offsets agree.
-func matchRanges(locs search.FieldTermLocationMap, field string) []span {
-	var spans []span
-	for _, f := range []string{field, field + exactSuffix} {
-		for _, ls := range locs[f] {
-			for _, l := range ls {
-				spans = append(spans, span{int(l.Start), int(l.End)})
+// highlighter marks, in the hits returned, the words that matched: the same
+// analysis that indexed them finds them again, so only the few hits shown pay
+// for highlighting, and a synonym or a corrected typo is marked as well.
+type highlighter struct {
+	an     *analyzer
+	stems  map[string]int // stem -> concept
+	groups map[int]int    // synonym group -> concept
+	n      int
+}
+
+func (ix *Index) newHighlighter(p *plan) *highlighter {
+	h := &highlighter{an: ix.an, stems: map[string]int{}, groups: map[int]int{}, n: len(p.concepts)}
+	for i, c := range p.concepts {
+		for _, a := range c.alts {
+			if a.stem != "" {
+				h.stems[a.stem] = i
+			}
+			if a.group >= 0 {
+				h.groups[a.group] = i
 			}
 		}
 	}
+	return h
+}
+
+// spans returns where text matches and marks, in found, the concepts it has.
+func (h *highlighter) spans(text string, found []bool) []span {
+	toks := h.an.tokenize(text)
+	var spans []span
+	for i, t := range toks {
+		if c, ok := h.stems[t.stem]; ok {
+			found[c] = true
+			spans = append(spans, span{t.start, t.end})
+		}
+		for _, m := range h.an.synonyms.at(toks, i) {
+			if c, ok := h.groups[m.group]; ok {
+				found[c] = true
+				spans = append(spans, span{t.start, toks[i+m.n-1].end})
+			}
+		}
+	}
+	return mergeSpans(spans)
+}
+
+// hit turns a document found into a Hit, highlighted.
+func (h *highlighter) hit(d *Document, score float64) Hit {
+	found := make([]bool, h.n)
+	out := Hit{
+		ID:              d.ID,
+		Type:            d.Type,
+		Title:           d.Title,
+		URL:             d.URL,
+		Page:            d.Page,
+		Score:           score,
+		TitleHTML:       markAll(d.Title, h.spans(d.Title, found)),
+		Snippet:         snippet(d.Body, h.spans(d.Body, found), snippetLen),
+		Stage:           d.Stage,
+		Audience:        d.Audience,
+		Technique:       d.Technique,
+		TechniqueTitles: d.TechniqueTitles,
+	}
+	if !allTrue(found) {
+		out.Via = h.via(d, found)
+	}
+	return out
+}
+
+// via names the first situation that has a searched word the title and
+// snippet lack.
+func (h *highlighter) via(d *Document, found []bool) string {
+	for _, s := range d.Situations {
+		got := make([]bool, h.n)
+		for _, p := range append([]string{s.Title}, s.Phrases...) {
+			h.spans(p, got)
+		}
+		for i := range got {
+			if got[i] && !found[i] {
+				return s.Title
+			}
+		}
+	}
+	return ""
+}
+
+func allTrue(bs []bool) bool {
+	for _, b := range bs {
+		if !b {
+			return false
+		}
+	}
+	return true
+}
+
+func mergeSpans(spans []span) []span {
 	sort.Slice(spans, func(i, j int) bool { return spans[i].start < spans[j].start })
 	var merged []span
 	for _, s := range spans {

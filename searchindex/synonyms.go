@@ -1,22 +1,35 @@
 package searchindex
 
-import "strings"
-
-// synonyms finds, in a list of typed words, the phrases of the configured synonym
-// groups, so that a query for one member also finds the others.
+// synonyms finds the phrases of the configured synonym groups in a list of
+// tokens. Phrases are compared stem by stem, so "objections" finds the member
+// "objection" and "sitting on the fence" finds "sit on the fence".
 type synonyms struct {
-	groups [][][]string // group -> phrase -> words
-	// byFirst indexes every phrase by its first word: group and phrase numbers.
-	byFirst map[string][][2]int
+	groups [][][]string // group -> phrase -> stems
+	// byFirst indexes every phrase by its first stem.
+	byFirst map[string][]phraseRef
+	// words are the members' own words, which the dictionary keeps so that a
+	// typo of a synonym is corrected even if no page uses that word.
+	words []string
 }
 
-func newSynonyms(groups [][]string, words func(string) []string) *synonyms {
-	s := &synonyms{byFirst: make(map[string][][2]int)}
+type phraseRef struct{ group, phrase int }
+
+// synonymMatch is a synonym phrase found at a position: its group and its
+// length in tokens.
+type synonymMatch struct{ group, n int }
+
+func newSynonyms(groups [][]string, a *analyzer) *synonyms {
+	s := &synonyms{byFirst: make(map[string][]phraseRef)}
 	for _, g := range groups {
 		var phrases [][]string
 		for _, p := range g {
-			if ws := words(p); len(ws) > 0 {
-				phrases = append(phrases, ws)
+			toks := a.tokenize(p)
+			if len(toks) == 0 {
+				continue
+			}
+			phrases = append(phrases, stemsOf(toks))
+			for _, t := range toks {
+				s.words = append(s.words, t.word)
 			}
 		}
 		if len(phrases) < 2 {
@@ -24,74 +37,45 @@ func newSynonyms(groups [][]string, words func(string) []string) *synonyms {
 		}
 		gi := len(s.groups)
 		s.groups = append(s.groups, phrases)
-		for pi, ws := range phrases {
-			s.byFirst[ws[0]] = append(s.byFirst[ws[0]], [2]int{gi, pi})
+		for pi, p := range phrases {
+			s.byFirst[p[0]] = append(s.byFirst[p[0]], phraseRef{gi, pi})
 		}
 	}
 	return s
 }
 
-// match returns the group whose phrase is the longest prefix of words, and that
-// phrase's length. A single word that is one typo away from a member (and long
-// enough for that to be safe) also counts, so "pushbak" still means "pushback".
-func (s *synonyms) match(words []string) (group [][]string, n int) {
-	best, bestLen := -1, 0
-	for _, ref := range s.byFirst[words[0]] {
-		p := s.groups[ref[0]][ref[1]]
-		if len(p) > bestLen && len(p) <= len(words) && equalWords(p, words[:len(p)]) {
-			best, bestLen = ref[0], len(p)
+// at returns the synonym phrases that start at toks[i], longest first within a
+// group, one match per group.
+func (s *synonyms) at(toks []token, i int) []synonymMatch {
+	refs := s.byFirst[toks[i].stem]
+	if len(refs) == 0 {
+		return nil
+	}
+	var out []synonymMatch
+	for _, ref := range refs {
+		p := s.groups[ref.group][ref.phrase]
+		if len(p) > len(toks)-i || !stemsEqual(p, toks[i:i+len(p)]) {
+			continue
 		}
-	}
-	if best >= 0 {
-		return s.groups[best], bestLen
-	}
-	if len(words[0]) < 5 {
-		return nil, 0
-	}
-	for gi, g := range s.groups {
-		for _, p := range g {
-			if len(p) == 1 && len(p[0]) >= 5 && withinOneEdit(words[0], p[0]) {
-				return s.groups[gi], 1
+		dup := false
+		for k := range out {
+			if out[k].group == ref.group {
+				dup = true
+				out[k].n = max(out[k].n, len(p))
 			}
 		}
+		if !dup {
+			out = append(out, synonymMatch{ref.group, len(p)})
+		}
 	}
-	return nil, 0
+	return out
 }
 
-func equalWords(a, b []string) bool {
-	for i := range a {
-		if a[i] != b[i] {
+func stemsEqual(p []string, toks []token) bool {
+	for i, st := range p {
+		if toks[i].stem != st {
 			return false
 		}
 	}
 	return true
 }
-
-// withinOneEdit reports whether a and b differ by at most one insertion, deletion,
-// substitution or swap of adjacent letters.
-func withinOneEdit(a, b string) bool {
-	if a == b {
-		return true
-	}
-	ra, rb := []rune(a), []rune(b)
-	if len(ra) > len(rb) {
-		ra, rb = rb, ra
-	}
-	if len(rb)-len(ra) > 1 {
-		return false
-	}
-	i := 0
-	for i < len(ra) && ra[i] == rb[i] {
-		i++
-	}
-	if len(ra) == len(rb) {
-		if string(ra[i+1:]) == string(rb[i+1:]) {
-			return true // substitution
-		}
-		// adjacent swap
-		return i+1 < len(ra) && ra[i] == rb[i+1] && ra[i+1] == rb[i] && string(ra[i+2:]) == string(rb[i+2:])
-	}
-	return string(ra[i:]) == string(rb[i+1:]) // insertion into the shorter
-}
-
-func phraseText(ws []string) string { return strings.Join(ws, " ") }

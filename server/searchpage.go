@@ -2,12 +2,11 @@ package server
 
 import (
 	"bytes"
-	"errors"
 	"html/template"
+	"io"
 	"net/http"
 	"net/url"
-	"os"
-	"path/filepath"
+	"strconv"
 	"strings"
 
 	"github.com/buyin/playbook/searchindex"
@@ -21,78 +20,84 @@ const (
 	valueMarker  = "{{q}}"
 )
 
-// searchPage renders /search/?q=... on the server into the site's own search page.
+// searchPage is the site's search page cut where the server writes: the query
+// goes into the search box, the results between the markers. It is cut once
+// per build (openBuild), and filled here, the one place that fills it.
 type searchPage struct {
-	cfg  Config
-	tmpl *template.Template
+	beforeQuery, afterQuery []byte // around valueMarker
+	hint                    []byte // what the page says before a search
+	tail                    []byte // from resultsEnd on
 }
 
-func newSearchPage(cfg Config) http.Handler {
-	return &searchPage{cfg: cfg, tmpl: template.Must(template.New("results").Funcs(template.FuncMap{
-		"trusted": func(s string) template.HTML { return template.HTML(s) },
-		"toggle":  toggleURL,
-		"active":  isActive,
-	}).Parse(resultsTemplate))}
-}
-
-func (p *searchPage) ServeHTTP(w http.ResponseWriter, r *http.Request) {
-	page, err := os.ReadFile(filepath.Join(p.cfg.Public, "search", "index.html"))
-	if err != nil {
-		logf("search page: %v", err)
-		http.Error(w, "the search page is missing: rebuild the site", http.StatusInternalServerError)
-		return
+// fill writes the page with the escaped query and the results, or the page's
+// own hint when there are no results to show.
+func (p searchPage) fill(w io.Writer, escapedQuery string, results []byte) {
+	w.Write(p.beforeQuery)
+	io.WriteString(w, escapedQuery)
+	w.Write(p.afterQuery)
+	if len(results) == 0 {
+		w.Write(p.hint)
+	} else {
+		w.Write(results)
 	}
-	vals, _ := url.ParseQuery(r.URL.RawQuery)
-	text := vals.Get("q")
-	code := http.StatusOK
-	var results bytes.Buffer
-	if r.URL.RawQuery != "" {
-		q, err := searchindex.ParseQuery(r.URL.RawQuery, p.cfg.Limits)
-		var res *searchindex.Result
-		if err == nil {
-			res, err = p.cfg.Searcher.Search(r.Context(), q)
-		}
+	w.Write(p.tail)
+}
+
+// resultsTemplate renders results into the search page.
+var resultsTemplate = template.Must(template.New("results").Funcs(template.FuncMap{
+	"trusted": func(s string) template.HTML { return template.HTML(s) },
+	"toggle":  toggleURL,
+	"active":  isActive,
+	"page":    pageURL,
+}).Parse(resultsHTML))
+
+// searchHTML answers /search/?q=... with the site's search page and the results
+// rendered in it, so that search works without JavaScript. Without q, or with
+// only parameters it does not know (a tracking tag), it is the plain page.
+func (s *Server) searchHTML() http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b := buildOf(r)
+		vals, err := url.ParseQuery(r.URL.RawQuery)
+		code := http.StatusOK
+		text := ""
+		var results bytes.Buffer
 		if err != nil {
-			code = searchindex.StatusOf(err)
-			msg := err.Error()
-			if code == http.StatusInternalServerError {
-				logf("search page: %v", err)
-				msg = "The search failed. Try again, or browse from the home page."
+			code = http.StatusBadRequest
+			err = resultsTemplate.ExecuteTemplate(&results, "error", "The address has a malformed query string: "+err.Error())
+		} else if vals.Has("q") {
+			text = vals.Get("q")
+			q, qerr := parseQuery(vals, s.cfg.Limits)
+			var res *searchindex.Result
+			if qerr == nil {
+				q.Facets = true
+				res, qerr = s.search(r, q)
 			}
-			text = ""
-			err = p.tmpl.ExecuteTemplate(&results, "error", msg)
-		} else {
-			err = p.tmpl.ExecuteTemplate(&results, "results", view{Result: res, Values: vals})
+			if qerr != nil {
+				code = statusOf(qerr)
+				if code == statusClientGone {
+					w.WriteHeader(code)
+					return
+				}
+				if code == http.StatusServiceUnavailable {
+					w.Header().Set("Retry-After", "1")
+				}
+				err = resultsTemplate.ExecuteTemplate(&results, "error", s.message(r, qerr))
+			} else {
+				err = resultsTemplate.ExecuteTemplate(&results, "results", view{Result: res, Values: vals})
+			}
 		}
 		if err != nil {
-			logf("rendering search results: %v", err)
+			s.log.Error("rendering search results", "err", err)
 			http.Error(w, "could not render the results", http.StatusInternalServerError)
 			return
 		}
-	}
-	out, err := fill(page, template.HTMLEscapeString(text), results.Bytes())
-	if err != nil {
-		logf("search page: %v", err)
-		http.Error(w, "the search page has no place for results: rebuild the site", http.StatusInternalServerError)
-		return
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(code)
-	w.Write(out)
-}
-
-// fill puts the escaped query into the search box and results between the markers.
-// With no results to show it keeps the page's own hint.
-func fill(page []byte, escapedQuery string, results []byte) ([]byte, error) {
-	s := strings.Replace(string(page), valueMarker, escapedQuery, 1)
-	i, j := strings.Index(s, resultsStart), strings.Index(s, resultsEnd)
-	if i < 0 || j < i {
-		return nil, errors.New("search/index.html lacks the result markers " + resultsStart + " and " + resultsEnd)
-	}
-	if len(results) == 0 {
-		return []byte(s), nil
-	}
-	return []byte(s[:i+len(resultsStart)] + string(results) + s[j:]), nil
+		var out bytes.Buffer
+		b.searchPage.fill(&out, template.HTMLEscapeString(text), results.Bytes())
+		w.Header().Set("Content-Type", "text/html; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
+		w.WriteHeader(code)
+		w.Write(out.Bytes())
+	})
 }
 
 type view struct {
@@ -159,14 +164,70 @@ func isActive(vals url.Values, field, value string) bool {
 	return false
 }
 
-const resultsTemplate = `
-{{define "error"}}<p class="search-error" role="alert">{{.}}</p>{{end}}
+// PrevURL and NextURL page through the results; empty at either end.
+func (v view) PrevURL() string {
+	if v.From == 0 {
+		return ""
+	}
+	return pageURL(v.Values, max(v.From-v.Size, 0))
+}
+
+func (v view) NextURL() string {
+	if next := v.From + len(v.Hits); uint64(next) < v.Total && next <= maxFrom {
+		return pageURL(v.Values, next)
+	}
+	return ""
+}
+
+// First and Last number the hits shown, from 1.
+func (v view) First() int { return v.From + 1 }
+func (v view) Last() int  { return v.From + len(v.Hits) }
+
+// CardsURL prints the question hits shown as cut-out cards (package printsheet).
+func (v view) CardsURL() string {
+	var ids []string
+	for _, h := range v.Hits {
+		if id, ok := questionID(h.URL); ok && h.Type == "question" {
+			ids = append(ids, id)
+		}
+	}
+	if len(ids) == 0 {
+		return ""
+	}
+	return "/basket/?ids=" + url.QueryEscape(strings.Join(ids, ","))
+}
+
+// questionID is the id in a question page's URL, /questions/<id>/.
+func questionID(u string) (string, bool) {
+	id, ok := strings.CutPrefix(u, "/questions/")
+	id, ok2 := strings.CutSuffix(id, "/")
+	return id, ok && ok2 && id != "" && !strings.Contains(id, "/")
+}
+
+// pageURL is the search URL starting at hit from.
+func pageURL(vals url.Values, from int) string {
+	next := url.Values{}
+	for k, vs := range vals {
+		if k != "from" {
+			next[k] = vs
+		}
+	}
+	if from > 0 {
+		next.Set("from", strconv.Itoa(from))
+	}
+	return "?" + next.Encode()
+}
+
+const resultsHTML = `
+{{define "error"}}<p class="search-error" role="alert">{{.}} <a href="/">Browse the playbook</a> or <a href="">try again</a>.</p>{{end}}
 {{define "results"}}
-<p class="result-count" data-total="{{.Total}}">{{.Total}} result{{if ne .Total 1}}s{{end}} for <strong>{{.Query}}</strong>{{if eq .Matched "any"}} (no page has every word; showing pages with any of them){{end}}</p>
-{{with .FacetList}}<div class="facets">{{range .}}<ul class="chips" aria-label="Filter by {{(index . 0).Field}}">{{range .}}<li><a class="chip{{if active $.Values .Field .Value}} chip-on{{end}}" href="{{toggle $.Values .Field .Value}}"{{if active $.Values .Field .Value}} aria-pressed="true"{{end}}>{{.Value}} <span class="count">{{.Count}}</span></a></li>{{end}}</ul>{{end}}</div>{{end}}
-<ol class="hits">
-{{range .Hits}}<li class="hit hit-{{.Type}}"><a href="{{.URL}}">{{if eq .Type "question"}}<span class="hit-question">{{trusted .TitleHTML}}</span>{{else}}{{trusted .TitleHTML}}{{end}}</a>
-<span class="hit-meta">{{.Type}}{{with .Page}} · {{.}}{{end}}{{range .Stage}} · {{.}}{{end}}{{range .Technique}} · {{.}}{{end}}</span>
+<p class="result-count" data-total="{{.Total}}">{{.Total}} result{{if ne .Total 1}}s{{end}} for <strong>{{.Query}}</strong>{{if eq .Matched "any"}} (no page has every word; showing pages with some of them){{end}}{{range $typed, $fixes := .Corrected}}{{if $fixes}}; “{{$typed}}” read as {{range $i, $f := $fixes}}{{if $i}} or {{end}}“{{$f}}”{{end}}{{else}}; “{{$typed}}” is not in the playbook{{end}}{{end}}{{with .Ignored}}; words after the first 12 were not searched{{end}}</p>
+{{with .FacetList}}<details class="facets"><summary>Filter</summary>{{range .}}<ul class="chips" aria-label="Filter by {{(index . 0).Field}}">{{range .}}<li><a class="chip{{if active $.Values .Field .Value}} chip-on{{end}}" href="{{toggle $.Values .Field .Value}}"{{if active $.Values .Field .Value}} aria-current="true"{{end}}>{{.Value}} <span class="count">{{.Count}}</span></a></li>{{end}}</ul>{{end}}</details>{{end}}
+<ol class="hits" start="{{.First}}">
+{{range .Hits}}<li class="hit hit-{{.Type}}"><a href="{{.URL}}">{{with .Page}}<span class="hit-page">{{.}} › </span>{{end}}{{if eq .Type "question"}}<span class="hit-question">{{trusted .TitleHTML}}</span>{{else}}{{trusted .TitleHTML}}{{end}}</a>
+<span class="hit-meta">{{.Type}}{{range .TechniqueTitles}} · {{.}}{{end}}{{with .Via}} · for the situation “{{.}}”{{end}}</span>
 {{with .Snippet}}<p class="snippet">{{trusted .}}</p>{{end}}</li>
 {{end}}</ol>
+{{if or .PrevURL .NextURL}}<nav class="pager" aria-label="More results">{{with .PrevURL}}<a href="{{.}}" rel="prev">Previous</a> {{end}}<span>{{.First}}–{{.Last}} of {{.Total}}</span>{{with .NextURL}} <a href="{{.}}" rel="next">Next</a>{{end}}</nav>{{end}}
+{{with .CardsURL}}<p class="print-cards"><a href="{{.}}">Print these questions as cards</a></p>{{end}}
 {{end}}`

@@ -1,74 +1,193 @@
-// Package server composes the playbook's HTTP service: the built site, the search
-// API, the server-rendered search page and a health check, on one mux.
+// Package server serves the playbook: the built site, the search API, the
+// server-rendered search page, the printable basket and a health check, all from
+// the current build of a build store, switching to each new build as it is
+// published without dropping or mixing a request.
+//
+// # Handlers
+//
+// New composes every handler in one place (Server.Handler): the routes on one
+// mux, wrapped in the access log, the security headers and the choice of build.
 package server
 
 import (
-	"log"
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net"
 	"net/http"
-	"os"
-	"path"
-	"path/filepath"
-	"strings"
+	"runtime"
+	"time"
 
-	"github.com/buyin/playbook/searchindex"
+	"github.com/buyin/playbook/internal/buildstore"
+	"github.com/buyin/playbook/printsheet"
 )
 
-// Config is what the service needs.
+// Config is what the server needs.
 type Config struct {
-	// Public is the directory of the built site.
-	Public string
-	// Searcher answers searches; usually a *searchindex.Index.
-	Searcher searchindex.Searcher
+	// Store holds the builds; the server serves its current one.
+	Store *buildstore.Store
 	// Limits bound search requests.
-	Limits searchindex.Limits
+	Limits Limits
+	// SearchTimeout bounds each search.
+	SearchTimeout time.Duration
+	// MaxSearches is the number of searches run at once; more get 503 at once.
+	// Zero means twice the number of CPUs.
+	MaxSearches int
+	// Poll is how often the store is checked for a new build; zero means never.
+	Poll time.Duration
+	// LogQueries puts search text in the access log. Off by default: people
+	// type sensitive things in meetings.
+	LogQueries bool
+	// Logger receives the access log and errors; nil means text on stderr.
+	Logger *slog.Logger
 }
 
-// New returns the service's handler. Every route answers GET and HEAD; the mux
-// answers other methods with 405 and an Allow header.
-func New(cfg Config) http.Handler {
+// Limits bound what a search request may ask for.
+type Limits struct {
+	MaxQueryBytes int // longest q accepted
+	DefaultSize   int // hits returned when size is absent
+	MaxSize       int // size is capped to this
+}
+
+// Server serves the current build of a store.
+type Server struct {
+	cfg     Config
+	log     *slog.Logger
+	builds  builds
+	slots   chan struct{} // one per search allowed to run at once
+	handler http.Handler
+
+	srv    *http.Server
+	ln     net.Listener
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+// New opens the store's current build and returns a server for it.
+func New(cfg Config) (*Server, error) {
+	cur, err := cfg.Store.Current()
+	if err != nil {
+		return nil, err
+	}
+	if cfg.MaxSearches <= 0 {
+		cfg.MaxSearches = 2 * runtime.GOMAXPROCS(0)
+	}
+	if cfg.SearchTimeout <= 0 {
+		cfg.SearchTimeout = 2 * time.Second
+	}
+	s := &Server{cfg: cfg, log: newLogger(cfg.Logger), slots: make(chan struct{}, cfg.MaxSearches)}
+	if err := s.Switch(cur); err != nil {
+		return nil, err
+	}
+	s.handler = s.compose()
+	return s, nil
+}
+
+// compose puts the handlers together: the one place that says what answers what.
+func (s *Server) compose() http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("GET /api/search", searchindex.NewHandler(cfg.Searcher, cfg.Limits))
+	mux.Handle("GET /api/search", s.searchAPI())
 	mux.HandleFunc("GET /api/", func(w http.ResponseWriter, r *http.Request) {
-		http.Error(w, `{"error": "no such API endpoint; search is GET /api/search?q=..."}`, http.StatusNotFound)
+		writeJSONError(w, http.StatusNotFound, "no such API endpoint; search is GET /api/search?q=...")
 	})
 	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
+		w.Header().Set("Cache-Control", "no-store")
 		w.Write([]byte("ok\n"))
 	})
-	mux.Handle("GET /search/{$}", newSearchPage(cfg))
-	mux.Handle("GET /", static(cfg.Public))
-	return mux
+	mux.Handle("GET /search/{$}", s.searchHTML())
+	mux.Handle("GET /basket/{$}", s.basket())
+	mux.Handle("GET /", s.static())
+	return s.accessLog(securityHeaders(s.withBuild(methods(mux))))
 }
 
-// static serves the built site. Unlike http.FileServer it never lists a
-// directory, and it answers a missing page with the site's own 404 page.
-func static(root string) http.Handler {
-	files := http.FileServer(http.Dir(root))
+// Handler is the server's whole handler, for tests and for embedding.
+func (s *Server) Handler() http.Handler { return s.handler }
+
+// BuildID is the id of the build being served.
+func (s *Server) BuildID() string { return s.builds.id() }
+
+// Open listens on addr (":0" picks a port; see Addr) and serves in the
+// background. Listening happens before Open returns, so a bad or busy address
+// is an error at once.
+func (s *Server) Open(addr string) error {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listening on %s: %w", addr, err)
+	}
+	s.ln = ln
+	s.srv = &http.Server{
+		Handler:           s.handler,
+		ReadHeaderTimeout: 5 * time.Second,
+		ReadTimeout:       10 * time.Second,
+		WriteTimeout:      30 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		MaxHeaderBytes:    16 << 10,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+	ctx, cancel := context.WithCancel(context.Background())
+	s.cancel = cancel
+	s.done = make(chan struct{})
+	if s.cfg.Poll > 0 {
+		go s.watch(ctx, s.cfg.Poll)
+	}
+	go func() {
+		defer close(s.done)
+		if err := s.srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			s.log.Error("serving", "err", err)
+		}
+	}()
+	return nil
+}
+
+// Addr is the address the server listens on, once open.
+func (s *Server) Addr() string {
+	if s.ln == nil {
+		return ""
+	}
+	return s.ln.Addr().String()
+}
+
+// Close stops accepting requests, lets those in flight finish (for up to the
+// timeout), and closes the build.
+func (s *Server) Close(timeout time.Duration) error {
+	var err error
+	if s.srv != nil {
+		s.cancel()
+		ctx, cancel := context.WithTimeout(context.Background(), timeout)
+		defer cancel()
+		err = s.srv.Shutdown(ctx)
+		<-s.done
+	}
+	s.builds.closeAll()
+	if err != nil {
+		return fmt.Errorf("shutting down: %w", err)
+	}
+	return nil
+}
+
+// basket serves printable card sheets of chosen questions from the build's
+// all-cards page, so a shared basket URL works without JavaScript.
+func (s *Server) basket() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		p := path.Clean("/" + r.URL.Path)
-		full := filepath.Join(root, filepath.FromSlash(p))
-		info, err := os.Stat(full)
-		if err == nil && info.IsDir() {
-			_, err = os.Stat(filepath.Join(full, "index.html"))
-		}
-		if err != nil || strings.Contains(p, "/.") {
-			notFound(w, root)
-			return
-		}
-		files.ServeHTTP(w, r)
+		printsheet.NewHandler(buildOf(r).root.ReadFile).ServeHTTP(w, r)
 	})
 }
 
-func notFound(w http.ResponseWriter, root string) {
-	page, err := os.ReadFile(filepath.Join(root, "404.html"))
-	if err != nil {
-		http.NotFound(w, nil)
-		return
-	}
-	w.Header().Set("Content-Type", "text/html; charset=utf-8")
-	w.WriteHeader(http.StatusNotFound)
-	w.Write(page)
+// methods answers methods other than GET and HEAD with 405 for every route,
+// with an Allow header, before any route sees the request.
+func methods(h http.Handler) http.Handler {
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.Method != http.MethodGet && r.Method != http.MethodHead {
+			w.Header().Set("Allow", "GET, HEAD")
+			if isAPI(r) {
+				writeJSONError(w, http.StatusMethodNotAllowed, "method "+r.Method+" not allowed; use GET")
+				return
+			}
+			http.Error(w, "method not allowed; use GET", http.StatusMethodNotAllowed)
+			return
+		}
+		h.ServeHTTP(w, r)
+	})
 }
-
-// logf logs internal errors; the client sees only that something failed.
-func logf(format string, args ...any) { log.Printf(format, args...) }

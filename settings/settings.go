@@ -14,10 +14,11 @@ import (
 
 // Search holds the settings under [params.search].
 type Search struct {
-	// Public is the directory Hugo builds the site into.
-	Public string `toml:"public"`
-	// Index is the directory of the Bleve index.
-	Index string `toml:"index"`
+	// Builds is the directory of builds (package buildstore): each build holds
+	// a site and its index, and a link names the one being served.
+	Builds string `toml:"builds"`
+	// KeepBuilds is the number of builds kept, for rollback.
+	KeepBuilds int `toml:"keep_builds"`
 	// Addr is the host:port that serve listens on.
 	Addr string `toml:"addr"`
 	// MaxQueryBytes is the longest q accepted.
@@ -27,6 +28,12 @@ type Search struct {
 	MaxSize     int `toml:"max_size"`
 	// Timeout bounds each search.
 	Timeout Duration `toml:"timeout"`
+	// MaxSearches is the number of searches run at once; 0 means twice the CPUs.
+	MaxSearches int `toml:"max_searches"`
+	// Poll is how often serve checks for a newly published build.
+	Poll Duration `toml:"poll"`
+	// LogQueries puts search text in the access log; off by default.
+	LogQueries bool `toml:"log_queries"`
 	// Synonyms are groups of words or phrases that a search treats as one.
 	Synonyms [][]string `toml:"synonyms"`
 }
@@ -47,13 +54,14 @@ func (d *Duration) UnmarshalText(b []byte) error {
 // Defaults are used for settings config.toml leaves out.
 func Defaults() Search {
 	return Search{
-		Public:        "public",
-		Index:         "index.bleve",
+		Builds:        "builds",
+		KeepBuilds:    3,
 		Addr:          "127.0.0.1:8080",
 		MaxQueryBytes: 512,
 		DefaultSize:   10,
 		MaxSize:       50,
 		Timeout:       Duration{2 * time.Second},
+		Poll:          Duration{500 * time.Millisecond},
 	}
 }
 
@@ -74,18 +82,23 @@ func Load(path string) (Search, error) {
 		return Search{}, fmt.Errorf("%s: [params.search]: %w", path, err)
 	}
 	root := filepath.Dir(path)
-	s.Public = resolve(root, s.Public)
-	s.Index = resolve(root, s.Index)
+	s.Builds = resolve(root, s.Builds)
 	return s, nil
 }
 
 func (s Search) check() error {
 	var errs []error
-	if s.Public == "" {
-		errs = append(errs, errors.New("public must name a directory"))
+	if s.Builds == "" {
+		errs = append(errs, errors.New("builds must name a directory"))
 	}
-	if s.Index == "" {
-		errs = append(errs, errors.New("index must name a directory"))
+	if s.KeepBuilds < 1 {
+		errs = append(errs, fmt.Errorf("keep_builds = %d: keep at least 1", s.KeepBuilds))
+	}
+	if s.MaxSearches < 0 {
+		errs = append(errs, fmt.Errorf("max_searches = %d: must be 0 (twice the CPUs) or more", s.MaxSearches))
+	}
+	if s.Poll.Duration <= 0 {
+		errs = append(errs, fmt.Errorf("poll = %q: must be positive", s.Poll.Duration))
 	}
 	if s.MaxQueryBytes < 1 {
 		errs = append(errs, fmt.Errorf("max_query_bytes = %d: must be at least 1", s.MaxQueryBytes))

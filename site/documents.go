@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
-	"path/filepath"
 	"strings"
 
 	"golang.org/x/net/html"
@@ -13,7 +12,8 @@ import (
 	"github.com/buyin/playbook/searchindex"
 )
 
-// DocsFile is the file, relative to the built site, that Hugo writes for the indexer.
+// DocsFile is the file, relative to the built site, that Hugo writes for the
+// indexer. It is not for readers: the builder moves it out of the site.
 const DocsFile = "searchdocs.json"
 
 // record is one page as layouts/home.searchdocs.json writes it.
@@ -26,16 +26,25 @@ type record struct {
 	Stage      []string `json:"stage"`
 	Audience   []string `json:"audience"`
 	Technique  []string `json:"technique"`
-	Situations []string `json:"situations"`
+	Situations []situation `json:"situations"`
+	Phrases    []string    `json:"phrases"`
+	// TechniqueTitles are the readable names of Technique.
+	TechniqueTitles []string `json:"technique_titles"`
 	Why        string   `json:"why"`
 	FollowUp   []string `json:"follow_up"`
 	Items      []string `json:"items"`
 }
 
-// Documents reads the records Hugo wrote into the built site at public and turns
-// them into search documents: one per page, plus one per h2 or h3 section.
-func Documents(public string) ([]searchindex.Document, error) {
-	path := filepath.Join(public, DocsFile)
+// situation is a situation a page helps in, as the template writes it.
+type situation struct {
+	Title   string   `json:"title"`
+	Phrases []string `json:"phrases"`
+}
+
+// Documents reads the records Hugo wrote (the file DocsFile of the built site,
+// at path) and turns them into search documents: one per page, plus one per h2
+// or h3 section.
+func Documents(path string) ([]searchindex.Document, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, fmt.Errorf("reading search records: %w (build the site first)", err)
@@ -59,14 +68,18 @@ func Documents(public string) ([]searchindex.Document, error) {
 
 func (r record) documents() ([]searchindex.Document, error) {
 	page := searchindex.Document{
-		ID:         r.URL,
-		Type:       r.Type,
-		Title:      r.Title,
-		URL:        r.URL,
-		Situations: r.Situations,
-		Stage:      r.Stage,
-		Audience:   r.Audience,
-		Technique:  r.Technique,
+		ID:              r.URL,
+		Type:            r.Type,
+		Title:           r.Title,
+		URL:             r.URL,
+		Phrases:         r.Phrases,
+		Stage:           r.Stage,
+		Audience:        r.Audience,
+		Technique:       r.Technique,
+		TechniqueTitles: r.TechniqueTitles,
+	}
+	for _, s := range r.Situations {
+		page.Situations = append(page.Situations, searchindex.Situation{Title: s.Title, Phrases: s.Phrases})
 	}
 	switch r.Type {
 	case "question":
@@ -83,10 +96,17 @@ func (r record) documents() ([]searchindex.Document, error) {
 	if err != nil {
 		return nil, err
 	}
+	// The page is one document with all its text, so that words that fall in
+	// two of its sections still find it; each section is a document too, so
+	// that a search can land the reader on the right heading.
+	texts := []string{r.Summary}
+	for _, s := range sections {
+		texts = append(texts, s.heading, s.text)
+	}
+	page.Body = joinText(texts...)
 	docs := []searchindex.Document{page}
 	for _, s := range sections {
 		if s.id == "" {
-			docs[0].Body = joinText(r.Summary, s.text)
 			continue
 		}
 		d := page
@@ -95,11 +115,9 @@ func (r record) documents() ([]searchindex.Document, error) {
 		d.Title = s.heading
 		d.Page = r.Title
 		d.Body = s.text
-		d.Situations = nil // the page carries them; repeating them would rank every section alike
+		d.Phrases = nil    // the page's own phrases would rank every section alike
+		d.Situations = nil // so would the situations the page answers
 		docs = append(docs, d)
-	}
-	if docs[0].Body == "" {
-		docs[0].Body = r.Summary
 	}
 	return docs, nil
 }

@@ -9,8 +9,6 @@ import (
 	"sync"
 
 	"github.com/gohugoio/hugo/commands"
-
-	"github.com/buyin/playbook/internal/dirswap"
 )
 
 // hugoMu serialises calls into Hugo: its commands package is built for one
@@ -32,8 +30,8 @@ func runHugo(args []string) error {
 	return commands.Execute(args)
 }
 
-// Build renders the Hugo project at root into dest. It renders into a sibling
-// staging directory first and replaces dest only when Hugo succeeded.
+// Build renders the Hugo project at root into dest, a directory that must not
+// exist yet: the caller publishes it only when the whole build succeeded.
 func Build(ctx context.Context, root, dest string) error {
 	if err := ctx.Err(); err != nil {
 		return err
@@ -46,21 +44,21 @@ func Build(ctx context.Context, root, dest string) error {
 	if err != nil {
 		return fmt.Errorf("finding output directory: %w", err)
 	}
-	staging := dest + ".new"
-	if err := os.RemoveAll(staging); err != nil {
-		return fmt.Errorf("removing stale build %s: %w", staging, err)
+	if _, err := os.Stat(dest); err == nil {
+		return fmt.Errorf("building site: %s already exists; a site is built into a new directory", dest)
 	}
 	args := []string{
 		"build",
 		"--source", root,
-		"--destination", staging,
+		"--destination", dest,
 		"--quiet",
+		// The caller's build lock (package buildstore) already excludes other
+		// builds; Hugo's own lock file would only be left behind in the project.
 		"--noBuildLock",
 		"--cacheDir", filepath.Join(os.TempDir(), "buyin-hugo-cache"),
 	}
 	if err := runHugo(args); err != nil {
-		os.RemoveAll(staging)
 		return fmt.Errorf("building site from %s: %w", root, err)
 	}
-	return dirswap.Replace(staging, dest)
+	return nil
 }

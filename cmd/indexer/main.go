@@ -1,12 +1,16 @@
 // The indexer command builds the Buy-In Playbook and serves it.
 //
-//	indexer build [-config config.toml] [-public DIR] [-index DIR]
-//	indexer serve [-config config.toml] [-addr HOST:PORT] [-no-build] [-public DIR] [-index DIR]
+//	indexer build    [-config config.toml] [-builds DIR]
+//	indexer serve    [-config config.toml] [-builds DIR] [-addr HOST:PORT] [-no-build] [-log-queries]
+//	indexer rollback [-config config.toml] [-builds DIR]
+//	indexer check    [-config config.toml]
 //
-// build renders the Hugo site (Hugo is linked into this program) into the public
-// directory, then indexes what Hugo rendered into a Bleve index. serve builds the
-// same way unless -no-build is given, then serves the site and the search API on
-// one address. Defaults come from [params.search] in config.toml.
+// build validates the content, renders the site with the linked-in Hugo, indexes
+// what Hugo rendered, and publishes the two together as one build. serve builds
+// the same way unless -no-build is given, then serves the current build and
+// switches to each newly published one. rollback makes the previous build
+// current; a running serve follows. check validates the content and prints every
+// problem. Defaults come from [params.search] in config.toml.
 package main
 
 import (
@@ -14,27 +18,31 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log"
-	"net"
-	"net/http"
+	"log/slog"
 	"os"
 	"os/signal"
 	"path/filepath"
 	"syscall"
 	"time"
 
+	"github.com/buyin/playbook/builder"
+	"github.com/buyin/playbook/internal/buildstore"
 	"github.com/buyin/playbook/playbook"
-	"github.com/buyin/playbook/searchindex"
 	"github.com/buyin/playbook/server"
 	"github.com/buyin/playbook/settings"
-	"github.com/buyin/playbook/site"
 )
 
 const usageText = `usage:
-  indexer build [-config FILE] [-public DIR] [-index DIR]
-      build the site into DIR (default public/) and the search index (default index.bleve/)
-  indexer serve [-config FILE] [-addr HOST:PORT] [-no-build] [-public DIR] [-index DIR]
-      build (unless -no-build), then serve the site and /api/search (default 127.0.0.1:8080)
+  indexer build    [-config FILE] [-builds DIR]
+      validate, render and index the playbook, and publish it as the current build
+  indexer serve    [-config FILE] [-builds DIR] [-addr HOST:PORT] [-no-build] [-log-queries]
+      build (unless -no-build), then serve the current build and follow new ones
+  indexer rollback [-config FILE] [-builds DIR]
+      make the previous build current again
+  indexer check    [-config FILE]
+      validate the content and print every problem
 `
 
 func usage() {
@@ -50,35 +58,42 @@ func main() {
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, os.Args[1], os.Args[2:]); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
+	if err := run(ctx, os.Args[1], os.Args[2:], os.Stderr); err != nil {
+		if errors.Is(err, flag.ErrHelp) || errors.Is(err, errUsage) {
 			os.Exit(2)
 		}
 		log.Fatal(err)
 	}
 }
 
-// options are the flags both subcommands share.
+var errUsage = errors.New("usage")
+
+// options are the command's flags.
 type options struct {
-	config        string
-	public, index string
-	addr          string
-	noBuild       bool
+	config     string
+	builds     string
+	addr       string
+	noBuild    bool
+	logQueries bool
 }
 
-func run(ctx context.Context, cmd string, args []string) error {
+func run(ctx context.Context, cmd string, args []string, stderr io.Writer) error {
 	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
+	fs.SetOutput(stderr)
 	var o options
 	fs.StringVar(&o.config, "config", "config.toml", "the site's config file; its directory is the project root")
-	fs.StringVar(&o.public, "public", "", "directory for the built site (default: [params.search] public)")
-	fs.StringVar(&o.index, "index", "", "directory for the search index (default: [params.search] index)")
 	switch cmd {
-	case "build":
+	case "build", "rollback":
+		fs.StringVar(&o.builds, "builds", "", "directory of builds (default: [params.search] builds)")
 	case "serve":
+		fs.StringVar(&o.builds, "builds", "", "directory of builds (default: [params.search] builds)")
 		fs.StringVar(&o.addr, "addr", "", "address to listen on, HOST:PORT (default: [params.search] addr)")
 		fs.BoolVar(&o.noBuild, "no-build", false, "serve what was built before instead of building first")
+		fs.BoolVar(&o.logQueries, "log-queries", false, "put search text in the access log")
+	case "check":
 	default:
-		usage()
+		fmt.Fprint(stderr, usageText)
+		return errUsage
 	}
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -86,93 +101,84 @@ func run(ctx context.Context, cmd string, args []string) error {
 	if fs.NArg() > 0 {
 		return fmt.Errorf("%s: unexpected arguments %q", cmd, fs.Args())
 	}
+	root := filepath.Dir(o.config)
+	if cmd == "check" {
+		return check(root, stderr)
+	}
 	s, err := settings.Load(o.config)
 	if err != nil {
 		return err
 	}
-	if o.public != "" {
-		s.Public = o.public
-	}
-	if o.index != "" {
-		s.Index = o.index
+	if o.builds != "" {
+		s.Builds = o.builds
 	}
 	if o.addr != "" {
 		s.Addr = o.addr
 	}
-	root := filepath.Dir(o.config)
-	if cmd == "build" || !o.noBuild {
-		if err := build(ctx, root, s); err != nil {
-			return err
-		}
-	}
-	if cmd == "serve" {
-		return serve(ctx, s)
-	}
-	return nil
-}
-
-// build validates the content, renders the site and indexes it.
-func build(ctx context.Context, root string, s settings.Search) error {
-	start := time.Now()
-	if err := playbook.Validate(os.DirFS(root)); err != nil {
-		return err
-	}
-	if err := site.Build(ctx, root, s.Public); err != nil {
-		return err
-	}
-	docs, err := site.Documents(s.Public)
+	s.LogQueries = s.LogQueries || o.logQueries
+	store, err := buildstore.Open(s.Builds)
 	if err != nil {
 		return err
 	}
-	if err := searchindex.Build(ctx, s.Index, docs); err != nil {
-		return fmt.Errorf("building index %s: %w", s.Index, err)
+	switch cmd {
+	case "rollback":
+		b, err := builder.Rollback(ctx, store)
+		if err != nil {
+			return err
+		}
+		log.Printf("build %s is current again", b.ID)
+		return nil
+	case "build":
+		return build(ctx, root, store, s)
 	}
-	log.Printf("built %s and indexed %d documents into %s in %v", s.Public, len(docs), s.Index, time.Since(start).Round(time.Millisecond))
+	if !o.noBuild {
+		if err := build(ctx, root, store, s); err != nil {
+			return err
+		}
+	}
+	return serve(ctx, store, s, stderr)
+}
+
+// check validates the content and prints every problem, not only the first few.
+func check(root string, stderr io.Writer) error {
+	if err := playbook.Validate(os.DirFS(root)); err != nil {
+		return err
+	}
+	fmt.Fprintln(stderr, "indexer: content is valid")
 	return nil
 }
 
-func serve(ctx context.Context, s settings.Search) error {
-	ix, err := searchindex.Open(s.Index, searchindex.Options{Synonyms: s.Synonyms, Timeout: s.Timeout.Duration})
-	if errors.Is(err, searchindex.ErrNoIndex) {
+func build(ctx context.Context, root string, store *buildstore.Store, s settings.Search) error {
+	res, err := builder.Build(ctx, builder.Config{Root: root, Store: store, Synonyms: s.Synonyms, Keep: s.KeepBuilds})
+	if err != nil {
+		return err
+	}
+	log.Printf("published build %s (%d documents) in %s in %v", res.ID, res.Documents, store.Dir(), res.Took.Round(time.Millisecond))
+	return nil
+}
+
+func serve(ctx context.Context, store *buildstore.Store, s settings.Search, stderr io.Writer) error {
+	srv, err := server.New(server.Config{
+		Store:         store,
+		Limits:        server.Limits{MaxQueryBytes: s.MaxQueryBytes, DefaultSize: s.DefaultSize, MaxSize: s.MaxSize},
+		SearchTimeout: s.Timeout.Duration,
+		MaxSearches:   s.MaxSearches,
+		Poll:          s.Poll.Duration,
+		LogQueries:    s.LogQueries,
+		Logger:        slog.New(slog.NewTextHandler(stderr, nil)),
+	})
+	if errors.Is(err, buildstore.ErrNoBuild) {
 		return fmt.Errorf("%w; build it with: go run ./cmd/indexer build (or run serve without -no-build)", err)
 	}
 	if err != nil {
 		return err
 	}
-	defer ix.Close()
-	if _, err := os.Stat(filepath.Join(s.Public, "index.html")); err != nil {
-		return fmt.Errorf("no built site in %s; build it with: go run ./cmd/indexer build", s.Public)
-	}
-	h := server.New(server.Config{
-		Public:   s.Public,
-		Searcher: ix,
-		Limits:   searchindex.Limits{MaxQueryBytes: s.MaxQueryBytes, DefaultSize: s.DefaultSize, MaxSize: s.MaxSize},
-	})
-	srv := &http.Server{
-		Handler:           h,
-		ReadHeaderTimeout: 5 * time.Second,
-		ReadTimeout:       10 * time.Second,
-		WriteTimeout:      30 * time.Second,
-		IdleTimeout:       2 * time.Minute,
-		MaxHeaderBytes:    16 << 10,
-	}
-	// Listen before serving so that a bad or busy address fails at once.
-	ln, err := net.Listen("tcp", s.Addr)
-	if err != nil {
-		return fmt.Errorf("listening on %s: %w", s.Addr, err)
-	}
-	log.Printf("serving the playbook at http://%s/ (search: /api/search?q=...)", ln.Addr())
-	errc := make(chan error, 1)
-	go func() { errc <- srv.Serve(ln) }()
-	select {
-	case err := <-errc:
+	if err := srv.Open(s.Addr); err != nil {
+		srv.Close(time.Second)
 		return err
-	case <-ctx.Done():
 	}
-	shutdownCtx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if err := srv.Shutdown(shutdownCtx); err != nil {
-		return fmt.Errorf("shutting down: %w", err)
-	}
-	return nil
+	log.Printf("serving the playbook at http://%s/ (search: /api/search?q=...)", srv.Addr())
+	<-ctx.Done()
+	log.Printf("shutting down: finishing requests in flight")
+	return srv.Close(10 * time.Second)
 }

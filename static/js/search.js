@@ -170,6 +170,7 @@
       var params = new URLSearchParams();
       params.set("q", q);
       params.set("size", String(opts.size));
+      if (opts.facets) params.set("facets", "true");
       opts.filters().forEach(function (f) { params.append(f[0], f[1]); });
       var mine = ++seq;
       if (controller) controller.abort();
@@ -271,7 +272,7 @@
       });
     }
     var sb = SearchBox(input, {
-      list: list, size: 20,
+      list: list, size: 20, facets: true,
       filters: function () { return filters; },
       render: function (res) {
         syncURL();

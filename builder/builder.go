@@ -1,0 +1,120 @@
+// Package builder makes one build of the playbook: it validates the content,
+// renders the site with the linked-in Hugo, indexes what Hugo rendered, and
+// publishes site and index together as one immutable build (package buildstore).
+// Either half failing publishes nothing: what is being served stays as it was.
+package builder
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"time"
+
+	"github.com/buyin/playbook/internal/buildstore"
+	"github.com/buyin/playbook/playbook"
+	"github.com/buyin/playbook/searchindex"
+	"github.com/buyin/playbook/site"
+)
+
+// Config says what to build and where.
+type Config struct {
+	// Root is the project directory, where config.toml, content/ and layouts/ are.
+	Root string
+	// Store receives the build.
+	Store *buildstore.Store
+	// Synonyms are kept in the index; see searchindex.BuildOptions.
+	Synonyms [][]string
+	// Keep is the number of builds kept after publishing (at least 1).
+	Keep int
+}
+
+// Result describes a published build.
+type Result struct {
+	Build     buildstore.Build `json:"-"`
+	ID        string           `json:"id"`
+	Documents int              `json:"documents"`
+	Took      time.Duration    `json:"took_ns"`
+}
+
+// docsFile is where the search records go, beside the site and not in it.
+const docsFile = "searchdocs.json"
+
+// Build makes and publishes one build under the store's lock, so that builds in
+// any number of processes follow one another and never share a directory.
+func Build(ctx context.Context, cfg Config) (Result, error) {
+	start := time.Now()
+	if err := playbook.Validate(os.DirFS(cfg.Root)); err != nil {
+		return Result{}, err
+	}
+	unlock, err := cfg.Store.Lock(ctx)
+	if err != nil {
+		return Result{}, err
+	}
+	defer unlock()
+	st, err := cfg.Store.Begin()
+	if err != nil {
+		return Result{}, err
+	}
+	res, err := render(ctx, cfg, st)
+	if err != nil {
+		st.Discard()
+		return Result{}, err
+	}
+	b, err := st.Publish()
+	if err != nil {
+		st.Discard()
+		return Result{}, err
+	}
+	res.Build, res.ID = b, b.ID
+	if err := cfg.Store.Prune(max(cfg.Keep, 1)); err != nil {
+		// The new build is served; failing to tidy old ones is not a failed build.
+		return res, fmt.Errorf("build %s published, but %w", b.ID, err)
+	}
+	res.Took = time.Since(start)
+	return res, nil
+}
+
+// render renders and indexes into the staging directory.
+func render(ctx context.Context, cfg Config, st *buildstore.Staging) (Result, error) {
+	if err := site.Build(ctx, cfg.Root, st.Public()); err != nil {
+		return Result{}, err
+	}
+	// The search records are for the indexer, not for readers: keep them with
+	// the build, outside the directory that is served.
+	docsPath := filepath.Join(st.Dir, docsFile)
+	if err := os.Rename(filepath.Join(st.Public(), site.DocsFile), docsPath); err != nil {
+		return Result{}, fmt.Errorf("moving search records out of the site: %w", err)
+	}
+	docs, err := site.Documents(docsPath)
+	if err != nil {
+		return Result{}, err
+	}
+	if err := searchindex.Build(ctx, st.Index(), docs, searchindex.BuildOptions{Synonyms: cfg.Synonyms}); err != nil {
+		return Result{}, fmt.Errorf("building the search index: %w", err)
+	}
+	res := Result{ID: st.ID, Documents: len(docs)}
+	info, err := json.MarshalIndent(res, "", "  ")
+	if err != nil {
+		return Result{}, err
+	}
+	if err := os.WriteFile(filepath.Join(st.Dir, "build.json"), info, 0o644); err != nil {
+		return Result{}, fmt.Errorf("writing build.json: %w", err)
+	}
+	return res, nil
+}
+
+// Rollback makes the previous build current again, under the lock.
+func Rollback(ctx context.Context, store *buildstore.Store) (buildstore.Build, error) {
+	unlock, err := store.Lock(ctx)
+	if err != nil {
+		return buildstore.Build{}, err
+	}
+	defer unlock()
+	b, err := store.Rollback()
+	if err != nil {
+		return buildstore.Build{}, fmt.Errorf("rolling back: %w", err)
+	}
+	return b, nil
+}

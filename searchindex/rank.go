@@ -1,0 +1,133 @@
+package searchindex
+
+import (
+	"context"
+	"math"
+
+	"github.com/blevesearch/bleve/v2/mapping"
+	"github.com/blevesearch/bleve/v2/search"
+	"github.com/blevesearch/bleve/v2/search/query"
+	index "github.com/blevesearch/bleve_index_api"
+)
+
+// The ranking, in one place. A document's score for a concept is the best of the
+// concept's alternatives (a synonym group counts once, and the exact word beats
+// its synonyms by its weight), each scored with BM25 on the document's whole
+// text, plus more for the term in its title and in its own phrases (the words
+// people type for a situation). Concept scores add up, and the sum is
+// multiplied by the share of concepts matched (coordination): matching more of
+// the words counts for much, but a document that matches most words strongly
+// can still beat one that matches every word in passing.
+//
+// Length normalisation is mild (bm25B): pages are long and questions short, and
+// a whole page that has the words is as good an answer as a question that has
+// them.
+var (
+	bm25K1 = 1.2
+	bm25B  = 0.4
+	// titleWeight and phraseWeight are how much a term adds when it is in the
+	// title or the document's own phrases, over its score in the text.
+	titleWeight  = 2.0
+	titleB       = 0.5
+	phraseWeight = 1.0
+	coordPower   = 1.0
+)
+
+// compiledPlan is a plan with its terms numbered, ready to score documents.
+type compiledPlan struct {
+	concepts [][]scoredAlt
+}
+
+type scoredAlt struct {
+	id     uint32
+	weight float64 // alt weight times the term's idf
+}
+
+func (ix *Index) compile(p *plan) *compiledPlan {
+	cp := &compiledPlan{concepts: make([][]scoredAlt, len(p.concepts))}
+	for i, c := range p.concepts {
+		for _, a := range c.alts {
+			if id, ok := ix.termIDs[a.term]; ok {
+				cp.concepts[i] = append(cp.concepts[i], scoredAlt{id, a.weight * ix.idf[id]})
+			}
+		}
+	}
+	return cp
+}
+
+// score returns d's score for the plan and the number of concepts it matched.
+func (ix *Index) score(cp *compiledPlan, d *docData) (float64, int) {
+	sum, matched := 0.0, 0
+	textNorm := bm25K1 * (1 - bm25B + bm25B*d.textLen/ix.avgText)
+	titleNorm := bm25K1 * (1 - titleB + titleB*d.titleLen/ix.avgTitle)
+	for _, alts := range cp.concepts {
+		best := 0.0
+		for _, a := range alts {
+			tf := d.text.tf(a.id)
+			if tf == 0 {
+				continue
+			}
+			s := tf * (bm25K1 + 1) / (tf + textNorm)
+			if ttf := d.title.tf(a.id); ttf > 0 {
+				s += titleWeight * ttf * (bm25K1 + 1) / (ttf + titleNorm)
+			}
+			if d.phrases.tf(a.id) > 0 {
+				s += phraseWeight
+			}
+			best = max(best, a.weight*s)
+		}
+		if best > 0 {
+			sum += best
+			matched++
+		}
+	}
+	if matched == 0 {
+		return 0, 0
+	}
+	share := float64(matched) / float64(len(cp.concepts))
+	return sum*math.Pow(share, coordPower) + d.tiebreak, matched
+}
+
+// rankedQuery is a Bleve query that finds what its child finds and scores it
+// with the index's own ranking. Unlike Bleve's custom-score query it does not
+// load each candidate's external id: the score needs only the internal number.
+type rankedQuery struct {
+	child query.Query
+	ix    *Index
+	plan  *compiledPlan
+}
+
+func (q *rankedQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, opts search.SearcherOptions) (search.Searcher, error) {
+	s, err := q.child.Searcher(ctx, r, m, opts)
+	if err != nil {
+		return nil, err
+	}
+	return &rankedSearcher{Searcher: s, q: q}, nil
+}
+
+// rankedSearcher scores each match of the wrapped searcher.
+type rankedSearcher struct {
+	search.Searcher
+	q *rankedQuery
+}
+
+func (s *rankedSearcher) rescore(d *search.DocumentMatch) {
+	if d == nil {
+		return
+	}
+	if i, ok := s.q.ix.byInternal[d.IndexInternalID.Value()]; ok {
+		d.Score, _ = s.q.ix.score(s.q.plan, &s.q.ix.docs[i])
+	}
+}
+
+func (s *rankedSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, error) {
+	d, err := s.Searcher.Next(ctx)
+	s.rescore(d)
+	return d, err
+}
+
+func (s *rankedSearcher) Advance(ctx *search.SearchContext, id index.IndexInternalID) (*search.DocumentMatch, error) {
+	d, err := s.Searcher.Advance(ctx, id)
+	s.rescore(d)
+	return d, err
+}
