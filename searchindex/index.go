@@ -8,6 +8,7 @@ import (
 	"math"
 	"os"
 	"slices"
+	"strings"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -50,9 +51,54 @@ type Index struct {
 type docData struct {
 	doc                  Document
 	title, phrases, text termFreqs
-	titleLen, textLen    float64
+	// titleWords are the title's and phrases' words as written (surfaceTerm),
+	// so that the very word typed outranks another word with the same stem.
+	titleWords        termFreqs
+	titleLen, textLen float64
 	// tiebreak orders equal scores by id, the same from build to build.
 	tiebreak float64
+	// titleToks and bodyToks are where each word of the title and body is, so
+	// that highlighting a hit is a scan of numbers, not a new analysis.
+	titleToks, bodyToks positions
+	// situationToks are the positions of each situation's title and phrases.
+	situationToks []positions
+}
+
+// positions lists the words of a text by byte offset and stem, and where
+// synonym phrases occur.
+type positions struct {
+	toks   []position
+	groups []groupAt
+}
+
+type position struct {
+	start, end uint32
+	stem       uint32 // term id
+}
+
+// groupAt says that a synonym phrase of group starts at token tok and is n
+// tokens long.
+type groupAt struct {
+	tok, n uint32
+	group  int
+}
+
+// positions analyses text for highlighting. Every stem is already numbered,
+// since the text was analysed for ranking first.
+func (ix *Index) positions(text string) positions {
+	toks := ix.an.tokenize(text)
+	p := positions{toks: make([]position, len(toks))}
+	for i, t := range toks {
+		id, ok := ix.termIDs[t.stem]
+		if !ok {
+			id = ^uint32(0)
+		}
+		p.toks[i] = position{uint32(t.start), uint32(t.end), id}
+		for _, m := range ix.an.synonyms.at(toks, i) {
+			p.groups = append(p.groups, groupAt{uint32(i), uint32(m.n), m.group})
+		}
+	}
+	return p
 }
 
 // Open opens the index at path for searching.
@@ -142,6 +188,12 @@ func (ix *Index) loadDocs() error {
 		}
 		title, phrases, text := sc.terms(d, dict)
 		dd := docData{doc: d, title: ix.freqs(title), phrases: ix.freqs(phrases), text: ix.freqs(text), titleLen: float64(len(title)), textLen: float64(len(text))}
+		dd.titleWords = ix.freqs(surfaceTerms(ix.an, append([]string{d.Title}, d.Phrases...)))
+		dd.titleToks = ix.positions(d.Title)
+		dd.bodyToks = ix.positions(d.Body)
+		for _, st := range d.Situations {
+			dd.situationToks = append(dd.situationToks, ix.positions(st.Title+". "+strings.Join(st.Phrases, ". ")))
+		}
 		for len(df) < len(ix.termIDs) {
 			df = append(df, 0)
 		}
@@ -182,6 +234,19 @@ func (ix *Index) loadDocs() error {
 		ix.docs[i].tiebreak = float64(len(order)-rank) * 1e-9
 	}
 	return nil
+}
+
+// surfaceTerm is the ranking's term for a word as written, apart from stems.
+func surfaceTerm(word string) string { return "=" + word }
+
+func surfaceTerms(a *analyzer, texts []string) []string {
+	var out []string
+	for _, t := range texts {
+		for _, tok := range a.tokenize(t) {
+			out = append(out, surfaceTerm(tok.word))
+		}
+	}
+	return out
 }
 
 // termFreq is how often a term occurs in a field of one document.

@@ -31,6 +31,8 @@ type alt struct {
 	// stem and group say what the term marks when hits are highlighted.
 	stem  string
 	group int // -1 when the term is not a synonym group
+	// word is the word as written that the term stands for, if one.
+	word string
 }
 
 // Weights of the ways a term can stand for a typed word: the word itself
@@ -97,10 +99,13 @@ func (ix *Index) plan(text string) *plan {
 			c = ix.wordConcept(p, toks, i, typing && last, &corrections)
 		}
 		i += n
-		if len(c.alts) == 0 {
-			continue
-		}
+		// A word that nothing in the index has, even corrected, stays a concept
+		// with no terms: it matches nothing, and counts against every document
+		// alike, so "matched" says that not all the words were found.
 		key := conceptKey(c)
+		if len(c.alts) == 0 {
+			key = "?" + c.typed
+		}
 		if seen[key] {
 			continue
 		}
@@ -151,7 +156,7 @@ func (ix *Index) wordConcept(p *plan, toks []token, i int, typing bool, correcti
 				return
 			}
 		}
-		c.alts = append(c.alts, alt{term: stem, weight: weight, stem: stem, group: -1})
+		c.alts = append(c.alts, alt{term: stem, weight: weight, stem: stem, group: -1, word: word})
 		// A word's synonyms count through its group term, once for the group.
 		for _, m := range ix.an.synonyms.at([]token{{word: word, stem: stem}}, 0) {
 			if m.n == 1 {
@@ -177,6 +182,9 @@ func (ix *Index) wordConcept(p *plan, toks []token, i int, typing bool, correcti
 	if !known && len(c.alts) == 0 && *corrections < maxCorrected {
 		*corrections++
 		fixes := ix.dict.corrections(t.word)
+		if fixes == nil {
+			fixes = []string{} // said as "no such word" rather than left out
+		}
 		p.corrected[t.word] = fixes
 		for _, w := range fixes {
 			add(w, ix.an.stem(w), weightCorrection)

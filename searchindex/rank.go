@@ -31,6 +31,9 @@ var (
 	titleB       = 0.5
 	phraseWeight = 1.0
 	coordPower   = 1.0
+	// stemOnlyTitle scales a title match that is only a match of stems
+	// ("meet" for "meeting"), so the word as typed comes first.
+	stemOnlyTitle = 0.6
 )
 
 // compiledPlan is a plan with its terms numbered, ready to score documents.
@@ -41,6 +44,9 @@ type compiledPlan struct {
 type scoredAlt struct {
 	id     uint32
 	weight float64 // alt weight times the term's idf
+	// words are the term ids of the word as written and its plural, those of
+	// them that some title has.
+	words []uint32
 }
 
 func (ix *Index) compile(p *plan) *compiledPlan {
@@ -48,7 +54,15 @@ func (ix *Index) compile(p *plan) *compiledPlan {
 	for i, c := range p.concepts {
 		for _, a := range c.alts {
 			if id, ok := ix.termIDs[a.term]; ok {
-				cp.concepts[i] = append(cp.concepts[i], scoredAlt{id, a.weight * ix.idf[id]})
+				sa := scoredAlt{id: id, weight: a.weight * ix.idf[id]}
+				if a.word != "" {
+					for _, w := range []string{a.word, a.word + "s", a.word + "es"} {
+						if wid, ok := ix.termIDs[surfaceTerm(w)]; ok {
+							sa.words = append(sa.words, wid)
+						}
+					}
+				}
+				cp.concepts[i] = append(cp.concepts[i], sa)
 			}
 		}
 	}
@@ -69,7 +83,14 @@ func (ix *Index) score(cp *compiledPlan, d *docData) (float64, int) {
 			}
 			s := tf * (bm25K1 + 1) / (tf + textNorm)
 			if ttf := d.title.tf(a.id); ttf > 0 {
-				s += titleWeight * ttf * (bm25K1 + 1) / (ttf + titleNorm)
+				exact := stemOnlyTitle
+				for _, w := range a.words {
+					if d.titleWords.tf(w) > 0 {
+						exact = 1
+						break
+					}
+				}
+				s += exact * titleWeight * ttf * (bm25K1 + 1) / (ttf + titleNorm)
 			}
 			if d.phrases.tf(a.id) > 0 {
 				s += phraseWeight

@@ -78,7 +78,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 		if !ok {
 			return nil, fmt.Errorf("searching: hit %s is not among the index's documents", dm.ID)
 		}
-		out.Hits = append(out.Hits, hl.hit(&ix.docs[i].doc, dm.Score))
+		out.Hits = append(out.Hits, hl.hit(&ix.docs[i], dm.Score))
 	}
 	out.Matched = "none"
 	if len(out.Hits) > 0 && q.From == 0 {

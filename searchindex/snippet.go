@@ -13,22 +13,24 @@ const snippetLen = 220
 // span is a byte range [start, end) of a text that a query matched.
 type span struct{ start, end int }
 
-// highlighter marks, in the hits returned, the words that matched: the same
-// analysis that indexed them finds them again, so only the few hits shown pay
-// for highlighting, and a synonym or a corrected typo is marked as well.
+// highlighter marks, in the hits returned, the words that matched: the
+// positions the index kept for each document are compared with the searched
+// terms, so only the few hits shown pay for highlighting, and a synonym or a
+// corrected typo is marked as well.
 type highlighter struct {
-	an     *analyzer
-	stems  map[string]int // stem -> concept
+	ids    map[uint32]int // stem term id -> concept
 	groups map[int]int    // synonym group -> concept
 	n      int
 }
 
 func (ix *Index) newHighlighter(p *plan) *highlighter {
-	h := &highlighter{an: ix.an, stems: map[string]int{}, groups: map[int]int{}, n: len(p.concepts)}
+	h := &highlighter{ids: map[uint32]int{}, groups: map[int]int{}, n: len(p.concepts)}
 	for i, c := range p.concepts {
 		for _, a := range c.alts {
 			if a.stem != "" {
-				h.stems[a.stem] = i
+				if id, ok := ix.termIDs[a.stem]; ok {
+					h.ids[id] = i
+				}
 			}
 			if a.group >= 0 {
 				h.groups[a.group] = i
@@ -38,27 +40,28 @@ func (ix *Index) newHighlighter(p *plan) *highlighter {
 	return h
 }
 
-// spans returns where text matches and marks, in found, the concepts it has.
-func (h *highlighter) spans(text string, found []bool) []span {
-	toks := h.an.tokenize(text)
+// marked returns where the positions match and marks, in found, the concepts
+// they have.
+func (h *highlighter) marked(p positions, found []bool) []span {
 	var spans []span
-	for i, t := range toks {
-		if c, ok := h.stems[t.stem]; ok {
+	for _, t := range p.toks {
+		if c, ok := h.ids[t.stem]; ok {
 			found[c] = true
-			spans = append(spans, span{t.start, t.end})
+			spans = append(spans, span{int(t.start), int(t.end)})
 		}
-		for _, m := range h.an.synonyms.at(toks, i) {
-			if c, ok := h.groups[m.group]; ok {
-				found[c] = true
-				spans = append(spans, span{t.start, toks[i+m.n-1].end})
-			}
+	}
+	for _, g := range p.groups {
+		if c, ok := h.groups[g.group]; ok {
+			found[c] = true
+			spans = append(spans, span{int(p.toks[g.tok].start), int(p.toks[g.tok+g.n-1].end)})
 		}
 	}
 	return mergeSpans(spans)
 }
 
 // hit turns a document found into a Hit, highlighted.
-func (h *highlighter) hit(d *Document, score float64) Hit {
+func (h *highlighter) hit(dd *docData, score float64) Hit {
+	d := &dd.doc
 	found := make([]bool, h.n)
 	out := Hit{
 		ID:              d.ID,
@@ -67,30 +70,28 @@ func (h *highlighter) hit(d *Document, score float64) Hit {
 		URL:             d.URL,
 		Page:            d.Page,
 		Score:           score,
-		TitleHTML:       markAll(d.Title, h.spans(d.Title, found)),
-		Snippet:         snippet(d.Body, h.spans(d.Body, found), snippetLen),
+		TitleHTML:       markAll(d.Title, h.marked(dd.titleToks, found)),
+		Snippet:         snippet(d.Body, h.marked(dd.bodyToks, found), snippetLen),
 		Stage:           d.Stage,
 		Audience:        d.Audience,
 		Technique:       d.Technique,
 		TechniqueTitles: d.TechniqueTitles,
 	}
 	if !allTrue(found) {
-		out.Via = h.via(d, found)
+		out.Via = h.via(dd, found)
 	}
 	return out
 }
 
 // via names the first situation that has a searched word the title and
 // snippet lack.
-func (h *highlighter) via(d *Document, found []bool) string {
-	for _, s := range d.Situations {
+func (h *highlighter) via(dd *docData, found []bool) string {
+	for i, p := range dd.situationToks {
 		got := make([]bool, h.n)
-		for _, p := range append([]string{s.Title}, s.Phrases...) {
-			h.spans(p, got)
-		}
-		for i := range got {
-			if got[i] && !found[i] {
-				return s.Title
+		h.marked(p, got)
+		for c := range got {
+			if got[c] && !found[c] {
+				return dd.doc.Situations[i].Title
 			}
 		}
 	}
