@@ -86,4 +86,3 @@ func TestClientGoneIsNotUnavailable(t *testing.T) {
 		t.Errorf("log does not record 499: %s", log.String())
 	}
 }
-
