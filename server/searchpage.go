@@ -54,6 +54,8 @@ var resultsTemplate = template.Must(template.New("results").Funcs(template.FuncM
 // searchHTML answers /search/?q=... with the site's search page and the results
 // rendered in it, so that search works without JavaScript. Without q, or with
 // only parameters it does not know (a tracking tag), it is the plain page.
+// With fragment=1 it answers the rendered results alone, which the page's
+// script puts in place: hits are rendered here and nowhere else.
 func (s *Server) searchHTML() http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b := buildOf(r)
@@ -91,10 +93,16 @@ func (s *Server) searchHTML() http.Handler {
 			http.Error(w, "could not render the results", http.StatusInternalServerError)
 			return
 		}
-		var out bytes.Buffer
-		b.searchPage.fill(&out, template.HTMLEscapeString(text), results.Bytes())
 		w.Header().Set("Content-Type", "text/html; charset=utf-8")
 		w.Header().Set("Cache-Control", "no-store")
+		if vals.Get("fragment") == "1" {
+			// The results alone, for the page's script: one renderer for both.
+			w.WriteHeader(code)
+			w.Write(results.Bytes())
+			return
+		}
+		var out bytes.Buffer
+		b.searchPage.fill(&out, template.HTMLEscapeString(text), results.Bytes())
 		w.WriteHeader(code)
 		w.Write(out.Bytes())
 	})
@@ -139,8 +147,8 @@ func sortFacets(fs []facet) {
 func toggleURL(vals url.Values, field, value string) string {
 	next := url.Values{}
 	for k, vs := range vals {
-		if k == "from" {
-			continue // a new filter starts at the first page
+		if k == "from" || k == "fragment" {
+			continue // a new filter starts at the first page; links are to pages
 		}
 		for _, v := range vs {
 			if k == field && v == value {
@@ -208,7 +216,7 @@ func questionID(u string) (string, bool) {
 func pageURL(vals url.Values, from int) string {
 	next := url.Values{}
 	for k, vs := range vals {
-		if k != "from" {
+		if k != "from" && k != "fragment" {
 			next[k] = vs
 		}
 	}

@@ -150,6 +150,7 @@ func TestRoutes(t *testing.T) {
 		{"GET", "/search/?q=", 400, "text/html", "parameter q"},
 		{"GET", "/search/?utm_source=x", 200, "text/html", "Type a few words"},
 		{"GET", "/search/?q=lions&size=2&from=2", 200, "text/html", `rel="prev"`},
+		{"GET", "/search/?q=lions&fragment=1", 200, "text/html", `<ol class="hits"`},
 		{"GET", "/basket/?ids=no-such-question", 400, "text/html", "no-such-question"},
 	}
 	for _, tt := range tests {
