@@ -36,6 +36,8 @@ type Result struct {
 	ID        string           `json:"id"`
 	Documents int              `json:"documents"`
 	Took      time.Duration    `json:"took_ns"`
+	// Phases says how long each part took: validate, site, index.
+	Phases map[string]time.Duration `json:"phases_ns"`
 }
 
 // docsFile is where the search records go, beside the site and not in it.
@@ -48,6 +50,7 @@ func Build(ctx context.Context, cfg Config) (Result, error) {
 	if err := playbook.Validate(os.DirFS(cfg.Root)); err != nil {
 		return Result{}, err
 	}
+	validated := time.Since(start)
 	unlock, err := cfg.Store.Lock(ctx)
 	if err != nil {
 		return Result{}, err
@@ -62,6 +65,7 @@ func Build(ctx context.Context, cfg Config) (Result, error) {
 		st.Discard()
 		return Result{}, err
 	}
+	res.Phases["validate"] = validated
 	b, err := st.Publish()
 	if err != nil {
 		st.Discard()
@@ -78,15 +82,19 @@ func Build(ctx context.Context, cfg Config) (Result, error) {
 
 // render renders and indexes into the staging directory.
 func render(ctx context.Context, cfg Config, st *buildstore.Staging) (Result, error) {
+	phases := map[string]time.Duration{}
+	start := time.Now()
 	if err := site.Build(ctx, cfg.Root, st.Public()); err != nil {
 		return Result{}, err
 	}
+	phases["site"] = time.Since(start)
 	// The search records are for the indexer, not for readers: keep them with
 	// the build, outside the directory that is served.
 	docsPath := filepath.Join(st.Dir, docsFile)
 	if err := os.Rename(filepath.Join(st.Public(), site.DocsFile), docsPath); err != nil {
 		return Result{}, fmt.Errorf("moving search records out of the site: %w", err)
 	}
+	start = time.Now()
 	docs, err := site.Documents(docsPath)
 	if err != nil {
 		return Result{}, err
@@ -94,7 +102,8 @@ func render(ctx context.Context, cfg Config, st *buildstore.Staging) (Result, er
 	if err := searchindex.Build(ctx, st.Index(), docs, searchindex.BuildOptions{Synonyms: cfg.Synonyms}); err != nil {
 		return Result{}, fmt.Errorf("building the search index: %w", err)
 	}
-	res := Result{ID: st.ID, Documents: len(docs)}
+	phases["index"] = time.Since(start)
+	res := Result{ID: st.ID, Documents: len(docs), Phases: phases}
 	info, err := json.MarshalIndent(res, "", "  ")
 	if err != nil {
 		return Result{}, err

@@ -153,7 +153,8 @@ func build(ctx context.Context, root string, store *buildstore.Store, s settings
 	if err != nil {
 		return err
 	}
-	log.Printf("published build %s (%d documents) in %s in %v", res.ID, res.Documents, store.Dir(), res.Took.Round(time.Millisecond))
+	log.Printf("published build %s (%d documents) in %s in %v (validate %v, site %v, index %v)", res.ID, res.Documents, store.Dir(),
+		res.Took.Round(time.Millisecond), res.Phases["validate"].Round(time.Millisecond), res.Phases["site"].Round(time.Millisecond), res.Phases["index"].Round(time.Millisecond))
 	return nil
 }
 
