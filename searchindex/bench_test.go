@@ -24,6 +24,11 @@ var (
 func realCorpus(b *testing.B) *searchindex.Index {
 	b.Helper()
 	realOnce.Do(func() {
+		// An index built before, to measure while the content is being edited.
+		if path := os.Getenv("BUYIN_BENCH_INDEX"); path != "" {
+			realIndex = path
+			return
+		}
 		root, _ := filepath.Abs("..")
 		s, err := settings.Load(filepath.Join(root, "config.toml"))
 		if err != nil {

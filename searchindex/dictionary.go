@@ -20,7 +20,14 @@ type dictionary struct {
 	stems map[string]bool   // stems of all words
 	// sorted lists the words in order, for prefix completion.
 	sorted []string
+	// short maps every prefix of up to shortPrefix letters to its completions,
+	// worked out once: such prefixes begin hundreds of words, and the word
+	// being typed is often that short.
+	short map[string][]string
 }
+
+// shortPrefix is the longest prefix whose completions are worked out at open.
+const shortPrefix = 3
 
 // dictEntry is one word as stored in the index.
 type dictEntry struct {
@@ -92,6 +99,14 @@ func loadDictionary(b []byte) (*dictionary, error) {
 		d.sorted = append(d.sorted, e.Word)
 	}
 	slices.Sort(d.sorted)
+	d.short = map[string][]string{}
+	for _, w := range d.sorted {
+		for n := minCompletion; n <= shortPrefix && n < len(w); n++ {
+			if _, done := d.short[w[:n]]; !done && utf8.ValidString(w[:n]) {
+				d.short[w[:n]] = d.scan(w[:n])
+			}
+		}
+	}
 	return d, nil
 }
 
@@ -108,6 +123,16 @@ const maxCompletions = 4
 // completions returns the most frequent words that start with prefix and are
 // longer than it.
 func (d *dictionary) completions(prefix string) []string {
+	if c, ok := d.short[prefix]; ok {
+		return c
+	}
+	if len(prefix) <= shortPrefix {
+		return nil // no word begins so
+	}
+	return d.scan(prefix)
+}
+
+func (d *dictionary) scan(prefix string) []string {
 	i, _ := slices.BinarySearch(d.sorted, prefix)
 	var found []string
 	for ; i < len(d.sorted) && strings.HasPrefix(d.sorted[i], prefix); i++ {
@@ -184,13 +209,39 @@ func fuzziness(word string) int {
 // are insertions, deletions, substitutions and swaps of adjacent letters),
 // or limit+1 as soon as it must exceed limit.
 func editDistance(a, b string, limit int) int {
-	ra, rb := []rune(a), []rune(b)
+	if len(a) <= 32 && len(b) <= 32 && isASCII(a) && isASCII(b) {
+		var ra, rb [32]rune
+		for i := range len(a) {
+			ra[i] = rune(a[i])
+		}
+		for i := range len(b) {
+			rb[i] = rune(b[i])
+		}
+		return distance(ra[:len(a)], rb[:len(b)], limit)
+	}
+	return distance([]rune(a), []rune(b), limit)
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+func distance(ra, rb []rune, limit int) int {
 	if d := len(ra) - len(rb); d > limit || -d > limit {
 		return limit + 1
 	}
-	prev2 := make([]int, len(rb)+1)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
+	var rows [3][34]int
+	var prev2, prev, cur []int
+	if len(rb) < 34 {
+		prev2, prev, cur = rows[0][:len(rb)+1], rows[1][:len(rb)+1], rows[2][:len(rb)+1]
+	} else {
+		prev2, prev, cur = make([]int, len(rb)+1), make([]int, len(rb)+1), make([]int, len(rb)+1)
+	}
 	for j := range prev {
 		prev[j] = j
 	}

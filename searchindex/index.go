@@ -37,8 +37,9 @@ type Index struct {
 	timeout time.Duration
 
 	docs []docData
-	// byInternal maps Bleve's internal document number to an index in docs.
-	byInternal map[uint64]int32
+	// byInternal maps Bleve's internal document number to an index in docs,
+	// or -1. A read-only index numbers its documents densely, so a slice does.
+	byInternal []int32
 	// termIDs numbers every index term; idf is the inverse document frequency
 	// of each, over the text field.
 	termIDs map[string]uint32
@@ -62,6 +63,28 @@ type docData struct {
 	titleToks, bodyToks positions
 	// situationToks are the positions of each situation's title and phrases.
 	situationToks []positions
+}
+
+// docOf returns the document Bleve numbers n, if any.
+func (ix *Index) docOf(n uint64) (*docData, bool) {
+	if n >= uint64(len(ix.byInternal)) || ix.byInternal[n] < 0 {
+		return nil, false
+	}
+	return &ix.docs[ix.byInternal[n]], true
+}
+
+// facet returns the document's values of facetFields[f].
+func (dd *docData) facet(f int) []string {
+	switch facetFields[f] {
+	case "type":
+		return []string{dd.doc.Type}
+	case "stage":
+		return dd.doc.Stage
+	case "audience":
+		return dd.doc.Audience
+	default:
+		return dd.doc.Technique
+	}
 }
 
 // positions lists the words of a text by byte offset and stem, and where
@@ -173,7 +196,7 @@ func (ix *Index) loadDocs() error {
 	sc := newStemCache(ix.an)
 	dict := newDictionaryBuilder() // discarded: the stored dictionary is the one in use
 	ix.docs = make([]docData, 0, len(res.Hits))
-	ix.byInternal = make(map[uint64]int32, len(res.Hits))
+	internal := make(map[uint64]int32, len(res.Hits))
 	var df []int32
 	var sumTitle, sumText float64
 	for _, h := range res.Hits {
@@ -202,11 +225,25 @@ func (ix *Index) loadDocs() error {
 		}
 		sumTitle += dd.titleLen
 		sumText += dd.textLen
-		ix.byInternal[iid.Value()] = int32(len(ix.docs))
+		internal[iid.Value()] = int32(len(ix.docs))
 		ix.docs = append(ix.docs, dd)
 	}
 	if len(ix.docs) == 0 {
 		return errors.New("the index has no documents")
+	}
+	var top uint64
+	for n := range internal {
+		top = max(top, n)
+	}
+	if top > uint64(64*len(ix.docs)+1024) {
+		return fmt.Errorf("the index numbers %d documents up to %d; rebuild it", len(ix.docs), top)
+	}
+	ix.byInternal = make([]int32, top+1)
+	for i := range ix.byInternal {
+		ix.byInternal[i] = -1
+	}
+	for n, i := range internal {
+		ix.byInternal[n] = i
 	}
 	ix.avgTitle = max(sumTitle/float64(len(ix.docs)), 1)
 	ix.avgText = max(sumText/float64(len(ix.docs)), 1)

@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 )
 
@@ -48,16 +47,16 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	defer cancel()
 
 	cp := ix.compile(p)
-	match := ix.matchQuery(p)
-	req := bleve.NewSearchRequestOptions(ix.filtered(match, q.Filters, ""), q.Size, q.From, false)
-	req.Query = &rankedQuery{child: req.Query, ix: ix, plan: cp}
-	// Bleve scores too (its collector keeps the first hits it meets when told
-	// not to score), but the ranked query replaces that score with ours.
+	rq := &rankedQuery{child: ix.matchQuery(p), ix: ix, plan: cp, filters: q.Filters}
 	if q.Facets {
+		rq.facets = make(map[string]map[string]int, len(facetFields))
 		for _, f := range facetFields {
-			req.AddFacet(f, bleve.NewFacetRequest(f, 100))
+			rq.facets[f] = map[string]int{}
 		}
 	}
+	// Bleve scores too (its collector keeps the first hits it meets when told
+	// not to score), but the ranked query replaces that score with ours.
+	req := bleve.NewSearchRequestOptions(rq, q.Size, q.From, false)
 	res, err := ix.do(ctx, req)
 	if err != nil {
 		return nil, err
@@ -74,40 +73,21 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	}
 	hl := ix.newHighlighter(p)
 	for _, dm := range res.Hits {
-		i, ok := ix.byInternal[dm.IndexInternalID.Value()]
+		dd, ok := ix.docOf(dm.IndexInternalID.Value())
 		if !ok {
 			return nil, fmt.Errorf("searching: hit %s is not among the index's documents", dm.ID)
 		}
-		out.Hits = append(out.Hits, hl.hit(&ix.docs[i], dm.Score))
+		out.Hits = append(out.Hits, hl.hit(dd, dm.Score))
 	}
 	out.Matched = "none"
 	if len(out.Hits) > 0 && q.From == 0 {
-		_, m := ix.score(cp, &ix.docs[ix.byInternal[res.Hits[0].IndexInternalID.Value()]])
+		best, _ := ix.docOf(res.Hits[0].IndexInternalID.Value())
+		_, m := ix.score(cp, best)
 		out.Matched = matchedName(m, len(p.concepts))
 	} else if res.Total > 0 {
 		out.Matched = "any"
 	}
-	if q.Facets {
-		out.Facets = make(map[string]map[string]int, len(facetFields))
-		for _, f := range facetFields {
-			out.Facets[f] = facetCounts(res.Facets[f])
-		}
-		// Counts for a filtered field ignore its own filter, so the page can
-		// show what choosing another value would give.
-		for _, field := range facetFields {
-			if len(q.Filters[field]) == 0 {
-				continue
-			}
-			freq := bleve.NewSearchRequestOptions(ix.filtered(match, q.Filters, field), 0, 0, false)
-			freq.Score = bleve.ScoreNone
-			freq.AddFacet(field, bleve.NewFacetRequest(field, 100))
-			r, err := ix.do(ctx, freq)
-			if err != nil {
-				return nil, err
-			}
-			out.Facets[field] = facetCounts(r.Facets[field])
-		}
-	}
+	out.Facets = rq.facets
 	out.TookMS = float64(time.Since(start).Microseconds()) / 1000
 	return out, nil
 }
@@ -136,28 +116,6 @@ func (ix *Index) matchQuery(p *plan) query.Query {
 	return query.NewDisjunctionQuery(terms)
 }
 
-// filtered adds the filters, except the one on field except, to match.
-func (ix *Index) filtered(match query.Query, filters map[string][]string, except string) query.Query {
-	qs := []query.Query{match}
-	for _, field := range facetFields {
-		values := filters[field]
-		if field == except || len(values) == 0 {
-			continue
-		}
-		var alts []query.Query
-		for _, v := range values {
-			t := query.NewTermQuery(v)
-			t.SetField(field)
-			alts = append(alts, t)
-		}
-		qs = append(qs, query.NewDisjunctionQuery(alts))
-	}
-	if len(qs) == 1 {
-		return match
-	}
-	return query.NewConjunctionQuery(qs)
-}
-
 func (ix *Index) do(ctx context.Context, req *bleve.SearchRequest) (*bleve.SearchResult, error) {
 	res, err := ix.bi.SearchInContext(ctx, req)
 	if err != nil {
@@ -181,15 +139,4 @@ func matchedName(m, n int) string {
 	default:
 		return "any"
 	}
-}
-
-func facetCounts(fr *search.FacetResult) map[string]int {
-	counts := map[string]int{}
-	if fr == nil || fr.Terms == nil {
-		return counts
-	}
-	for _, t := range fr.Terms.Terms() {
-		counts[t.Term] = t.Count
-	}
-	return counts
 }
