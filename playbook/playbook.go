@@ -80,14 +80,20 @@ var techniqueHeadings = []string{"What it is", "Why it works", "When to use it",
 
 var idPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 
-// Validate checks all structured content in the project at root and returns every
-// problem found, each naming its file and field.
-func Validate(root fs.FS) error {
+// Validate checks all structured content in the project at root and returns the
+// problems found, each naming its file and field; past maxProblems it says how
+// many more there are.
+func Validate(root fs.FS) error { return validate(root, maxProblems) }
+
+// ValidateAll is Validate listing every problem, for `indexer check`.
+func ValidateAll(root fs.FS) error { return validate(root, 0) }
+
+func validate(root fs.FS, limit int) error {
 	v, err := LoadVocab(root)
 	if err != nil {
 		return err
 	}
-	r := &report{}
+	r := &report{limit: limit}
 	bank := v.checkQuestions(root, r)
 	checkDuplicates(bank.questions, r)
 	v.checkChecklists(root, r)
@@ -97,8 +103,11 @@ func Validate(root fs.FS) error {
 	return r.err()
 }
 
-// report collects problems.
-type report struct{ problems []string }
+// report collects problems; limit, if not 0, bounds how many the error lists.
+type report struct {
+	problems []string
+	limit    int
+}
 
 func (r *report) add(file, format string, args ...any) {
 	r.problems = append(r.problems, file+": "+fmt.Sprintf(format, args...))
@@ -117,11 +126,31 @@ func (r *report) err() error {
 	}
 	ps := r.problems
 	more := ""
-	if len(ps) > maxProblems {
-		more = fmt.Sprintf("\n  ... and %d more", len(ps)-maxProblems)
-		ps = ps[:maxProblems]
+	if r.limit > 0 && len(ps) > r.limit {
+		more = fmt.Sprintf("\n  ... and %d more (indexer check lists them all)", len(ps)-r.limit)
+		ps = ps[:r.limit]
 	}
 	return fmt.Errorf("content has %d problem(s); fix them and build again:\n  %s%s", len(r.problems), strings.Join(ps, "\n  "), more)
+}
+
+// recordLines returns the line numbers (from 1) on which each TOML array-table
+// header such as [[question]] starts, so problems can name the line.
+func recordLines(text, header string) []int {
+	var lines []int
+	for i, l := range strings.Split(text, "\n") {
+		if strings.TrimSpace(l) == header {
+			lines = append(lines, i+1)
+		}
+	}
+	return lines
+}
+
+// lineOf is file:line for the i-th record, or the file alone if unknown.
+func lineOf(file string, lines []int, i int) string {
+	if i < len(lines) {
+		return fmt.Sprintf("%s:%d", file, lines[i])
+	}
+	return file
 }
 
 // LoadVocab reads the vocabularies from the project at root.
@@ -265,12 +294,13 @@ func (v Vocab) checkQuestions(root fs.FS, r *report) bank {
 		if len(doc.Question) == 0 {
 			r.add(file, "no [[question]] records")
 		}
+		lines := recordLines(string(data), "[[question]]")
 		for i, question := range doc.Question {
 			q := placed{Question: question, file: file, n: i + 1}
 			b.questions = append(b.questions, q)
 			where := q.where()
 			at := func(field, format string, args ...any) {
-				r.add(file, "%s: field %q: %s", where, field, fmt.Sprintf(format, args...))
+				r.add(lineOf(file, lines, i), "%s: field %q: %s", where, field, fmt.Sprintf(format, args...))
 			}
 			switch {
 			case q.ID == "":

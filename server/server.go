@@ -17,6 +17,7 @@ import (
 	"net"
 	"net/http"
 	"runtime"
+	"sync/atomic"
 	"time"
 
 	"github.com/buyin/playbook/internal/buildstore"
@@ -57,6 +58,10 @@ type Server struct {
 	builds  builds
 	slots   chan struct{} // one per search allowed to run at once
 	handler http.Handler
+
+	// buildErr is the last failed build's error, shown on every page while
+	// an author works (serve -watch), until a build succeeds.
+	buildErr atomic.Pointer[string]
 
 	srv    *http.Server
 	ln     net.Listener
@@ -104,6 +109,17 @@ func (s *Server) compose() http.Handler {
 
 // Handler is the server's whole handler, for tests and for embedding.
 func (s *Server) Handler() http.Handler { return s.handler }
+
+// SetBuildError shows err on every page until it is cleared with nil: the last
+// good build keeps serving, and the author sees at once what to fix.
+func (s *Server) SetBuildError(err error) {
+	if err == nil {
+		s.buildErr.Store(nil)
+		return
+	}
+	msg := err.Error()
+	s.buildErr.Store(&msg)
+}
 
 // BuildID is the id of the build being served.
 func (s *Server) BuildID() string { return s.builds.id() }

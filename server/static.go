@@ -3,6 +3,7 @@ package server
 import (
 	"bytes"
 	"compress/gzip"
+	"html"
 	"io"
 	"mime"
 	"net/http"
@@ -99,6 +100,10 @@ func (s *Server) static() http.Handler {
 		} else {
 			h.Set("Cache-Control", "no-cache") // revalidate: cheap with the ETag
 		}
+		if msg := s.buildErr.Load(); msg != nil && strings.HasPrefix(ctype, "text/html") {
+			s.serveWithError(w, f, *msg)
+			return
+		}
 		etag := `"` + strconv.FormatInt(info.Size(), 36) + "-" + strconv.FormatInt(info.ModTime().UnixNano(), 36) + `"`
 		compress := compressible(ctype) && info.Size() > 1024 && acceptsGzip(r)
 		h.Add("Vary", "Accept-Encoding")
@@ -125,6 +130,25 @@ func (s *Server) static() http.Handler {
 		h.Set("Content-Encoding", "gzip")
 		http.ServeContent(w, r, name, info.ModTime(), bytes.NewReader(buf.Bytes()))
 	})
+}
+
+// serveWithError serves an HTML page with the last build's error at the top of
+// its body, uncached, for an author running serve -watch.
+func (s *Server) serveWithError(w http.ResponseWriter, f io.Reader, msg string) {
+	page, err := io.ReadAll(f)
+	if err != nil {
+		http.Error(w, "could not read the page", http.StatusInternalServerError)
+		return
+	}
+	banner := `<pre class="build-error" role="alert">The last build failed; this is the one before it.` + "\n" + html.EscapeString(msg) + "</pre>"
+	if i := bytes.Index(page, []byte("<body")); i >= 0 {
+		if j := bytes.IndexByte(page[i:], '>'); j >= 0 {
+			k := i + j + 1
+			page = append(page[:k:k], append([]byte(banner), page[k:]...)...)
+		}
+	}
+	w.Header().Set("Cache-Control", "no-store")
+	w.Write(page)
 }
 
 func hasDotSegment(p string) bool {

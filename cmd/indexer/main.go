@@ -1,14 +1,15 @@
 // The indexer command builds the Buy-In Playbook and serves it.
 //
 //	indexer build    [-config config.toml] [-builds DIR]
-//	indexer serve    [-config config.toml] [-builds DIR] [-addr HOST:PORT] [-no-build] [-log-queries]
+//	indexer serve    [-config config.toml] [-builds DIR] [-addr HOST:PORT] [-no-build] [-log-queries] [-watch]
 //	indexer rollback [-config config.toml] [-builds DIR]
 //	indexer check    [-config config.toml]
 //
 // build validates the content, renders the site with the linked-in Hugo, indexes
 // what Hugo rendered, and publishes the two together as one build. serve builds
 // the same way unless -no-build is given, then serves the current build and
-// switches to each newly published one. rollback makes the previous build
+// switches to each newly published one; with -watch it also rebuilds whenever
+// an author changes the content. rollback makes the previous build
 // current; a running serve follows. check validates the content and prints every
 // problem. Defaults come from [params.search] in config.toml.
 package main
@@ -32,13 +33,15 @@ import (
 	"github.com/buyin/playbook/playbook"
 	"github.com/buyin/playbook/server"
 	"github.com/buyin/playbook/settings"
+	"github.com/buyin/playbook/watch"
 )
 
 const usageText = `usage:
   indexer build    [-config FILE] [-builds DIR]
       validate, render and index the playbook, and publish it as the current build
-  indexer serve    [-config FILE] [-builds DIR] [-addr HOST:PORT] [-no-build] [-log-queries]
-      build (unless -no-build), then serve the current build and follow new ones
+  indexer serve    [-config FILE] [-builds DIR] [-addr HOST:PORT] [-no-build] [-log-queries] [-watch]
+      build (unless -no-build), then serve the current build and follow new ones;
+      with -watch, rebuild whenever the content changes
   indexer rollback [-config FILE] [-builds DIR]
       make the previous build current again
   indexer check    [-config FILE]
@@ -75,6 +78,7 @@ type options struct {
 	addr       string
 	noBuild    bool
 	logQueries bool
+	watch      bool
 }
 
 func run(ctx context.Context, cmd string, args []string, stderr io.Writer) error {
@@ -90,6 +94,7 @@ func run(ctx context.Context, cmd string, args []string, stderr io.Writer) error
 		fs.StringVar(&o.addr, "addr", "", "address to listen on, HOST:PORT (default: [params.search] addr)")
 		fs.BoolVar(&o.noBuild, "no-build", false, "serve what was built before instead of building first")
 		fs.BoolVar(&o.logQueries, "log-queries", false, "put search text in the access log")
+		fs.BoolVar(&o.watch, "watch", false, "rebuild when content, data, layouts or config.toml change (for authors)")
 	case "check":
 	default:
 		fmt.Fprint(stderr, usageText)
@@ -136,12 +141,23 @@ func run(ctx context.Context, cmd string, args []string, stderr io.Writer) error
 			return err
 		}
 	}
-	return serve(ctx, store, s, stderr)
+	var rebuild func(context.Context) (buildstore.Build, error)
+	if o.watch {
+		rebuild = func(ctx context.Context) (buildstore.Build, error) {
+			s, err := settings.Load(o.config) // config.toml may be what changed
+			if err != nil {
+				return buildstore.Build{}, err
+			}
+			res, err := builder.Build(ctx, builder.Config{Root: root, Store: store, Synonyms: s.Synonyms, Keep: s.KeepBuilds})
+			return res.Build, err
+		}
+	}
+	return serve(ctx, store, s, stderr, root, rebuild)
 }
 
 // check validates the content and prints every problem, not only the first few.
 func check(root string, stderr io.Writer) error {
-	if err := playbook.Validate(os.DirFS(root)); err != nil {
+	if err := playbook.ValidateAll(os.DirFS(root)); err != nil {
 		return err
 	}
 	fmt.Fprintln(stderr, "indexer: content is valid")
@@ -158,7 +174,12 @@ func build(ctx context.Context, root string, store *buildstore.Store, s settings
 	return nil
 }
 
-func serve(ctx context.Context, store *buildstore.Store, s settings.Search, stderr io.Writer) error {
+// serve serves the store's current build until ctx is done. With rebuild, it
+// watches the project at root and rebuilds on every change: a good build is
+// served at once; a failed one is logged and shown on every page, and the last
+// good build keeps serving.
+func serve(ctx context.Context, store *buildstore.Store, s settings.Search, stderr io.Writer, root string, rebuild func(context.Context) (buildstore.Build, error)) error {
+	logger := slog.New(slog.NewTextHandler(stderr, nil))
 	srv, err := server.New(server.Config{
 		Store:         store,
 		Limits:        server.Limits{MaxQueryBytes: s.MaxQueryBytes, DefaultSize: s.DefaultSize, MaxSize: s.MaxSize},
@@ -166,7 +187,7 @@ func serve(ctx context.Context, store *buildstore.Store, s settings.Search, stde
 		MaxSearches:   s.MaxSearches,
 		Poll:          s.Poll.Duration,
 		LogQueries:    s.LogQueries,
-		Logger:        slog.New(slog.NewTextHandler(stderr, nil)),
+		Logger:        logger,
 	})
 	if errors.Is(err, buildstore.ErrNoBuild) {
 		return fmt.Errorf("%w; build it with: go run ./cmd/indexer build (or run serve without -no-build)", err)
@@ -178,7 +199,24 @@ func serve(ctx context.Context, store *buildstore.Store, s settings.Search, stde
 		srv.Close(time.Second)
 		return err
 	}
-	log.Printf("serving the playbook at http://%s/ (search: /api/search?q=...)", srv.Addr())
+	logger.Info("serving the playbook", "url", "http://"+srv.Addr()+"/", "build", srv.BuildID(), "watch", rebuild != nil)
+	if rebuild != nil {
+		go func() {
+			for range watch.Changes(ctx, root, 100*time.Millisecond, 50*time.Millisecond) {
+				start := time.Now()
+				b, err := rebuild(ctx)
+				if err == nil {
+					err = srv.Switch(b)
+				}
+				srv.SetBuildError(err)
+				if err != nil {
+					logger.Error("rebuild failed; still serving the last good build", "err", err)
+					continue
+				}
+				logger.Info("rebuilt", "build", b.ID, "ms", time.Since(start).Milliseconds())
+			}
+		}()
+	}
 	<-ctx.Done()
 	log.Printf("shutting down: finishing requests in flight")
 	return srv.Close(10 * time.Second)
