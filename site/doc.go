@@ -3,13 +3,14 @@
 //
 // # Building
 //
-// [Build] validates the structured content first (package playbook), so that a bad
-// question or checklist fails with its file and field, then runs Hugo into a staging
-// directory and swaps it into place: a failed build leaves the previous site whole.
+// [Build] runs Hugo into a directory that must not exist yet. Validation comes
+// before it and publishing after it (package builder), so a failed build never
+// touches what is served.
 //
 // # Documents
 //
 // Hugo writes searchdocs.json beside the HTML (layouts/home.searchdocs.json): one
-// record per page, with the page's rendered HTML. [Documents] splits each page at
-// its h2 and h3 headings, so that a hit lands on the heading that matched.
+// record per page, with the page's rendered HTML. [Documents] makes one document
+// of each page with all its text, and one of each h2 and h3 section, so that a
+// hit can land on the heading that matched.
 package site
