@@ -9,6 +9,7 @@ import (
 	"os"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
@@ -46,11 +47,24 @@ type Index struct {
 	idf     []float64
 	// avgTitle and avgText are the average field lengths, for BM25.
 	avgTitle, avgText float64
+	// postings lists, for each term id, the documents that have it and how.
+	postings [][]posting
+	// scratch holds the per-search score arrays, reused between searches.
+	scratch sync.Pool
+}
+
+// posting is one document's use of a term.
+type posting struct {
+	doc         int32
+	text, title uint16 // occurrences in the text and in the title
+	phrase      bool   // in the document's own phrases
 }
 
 // docData is one document with what ranking needs.
 type docData struct {
-	doc                  Document
+	doc Document
+	// title, phrases and text are the term frequencies while the index opens;
+	// they become the postings and are then dropped.
 	title, phrases, text termFreqs
 	// titleWords are the title's and phrases' words as written (surfaceTerm),
 	// so that the very word typed outranks another word with the same stem.
@@ -65,13 +79,16 @@ type docData struct {
 	situationToks []positions
 }
 
-// docOf returns the document Bleve numbers n, if any.
-func (ix *Index) docOf(n uint64) (*docData, bool) {
+// docOf returns the document Bleve numbers n, and its index in docs, if any.
+func (ix *Index) docOf(n uint64) (*docData, int, bool) {
 	if n >= uint64(len(ix.byInternal)) || ix.byInternal[n] < 0 {
-		return nil, false
+		return nil, 0, false
 	}
-	return &ix.docs[ix.byInternal[n]], true
+	i := ix.byInternal[n]
+	return &ix.docs[i], int(i), true
 }
+
+func clamp16(n uint32) uint16 { return uint16(min(n, 1<<16-1)) }
 
 // facet returns the document's values of facetFields[f].
 func (dd *docData) facet(f int) []string {
@@ -249,6 +266,16 @@ func (ix *Index) loadDocs() error {
 	ix.avgText = max(sumText/float64(len(ix.docs)), 1)
 	for len(df) < len(ix.termIDs) {
 		df = append(df, 0)
+	}
+	ix.postings = make([][]posting, len(ix.termIDs))
+	for i := range ix.docs {
+		dd := &ix.docs[i]
+		for _, tf := range dd.text {
+			ix.postings[tf.id] = append(ix.postings[tf.id], posting{
+				doc: int32(i), text: clamp16(tf.tf), title: clamp16(uint32(dd.title.tf(tf.id))), phrase: dd.phrases.tf(tf.id) > 0,
+			})
+		}
+		dd.title, dd.phrases, dd.text = nil, nil, nil
 	}
 	N := float64(len(ix.docs))
 	ix.idf = make([]float64, len(df))

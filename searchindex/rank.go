@@ -69,44 +69,84 @@ func (ix *Index) compile(p *plan) *compiledPlan {
 	return cp
 }
 
-// score returns d's score for the plan and the number of concepts it matched.
-func (ix *Index) score(cp *compiledPlan, d *docData) (float64, int) {
-	sum, matched := 0.0, 0
-	textNorm := bm25K1 * (1 - bm25B + bm25B*d.textLen/ix.avgText)
-	titleNorm := bm25K1 * (1 - titleB + titleB*d.titleLen/ix.avgTitle)
+// scores are one search's scores, worked out term by term before Bleve walks
+// the candidates: each candidate then costs a look-up, whatever the number of
+// words and alternatives.
+type scores struct {
+	sum     []float64
+	matched []uint8
+	best    []float64 // per concept, reset after each
+	touched []int32
+	n       int // concepts
+}
+
+// scoreAll scores every document for the plan. Release the result with
+// ix.release when the search is done.
+func (ix *Index) scoreAll(cp *compiledPlan) *scores {
+	sc, _ := ix.scratch.Get().(*scores)
+	if sc == nil || len(sc.sum) != len(ix.docs) {
+		sc = &scores{sum: make([]float64, len(ix.docs)), matched: make([]uint8, len(ix.docs)), best: make([]float64, len(ix.docs))}
+	}
+	sc.n = len(cp.concepts)
+	var all []int32 // every document touched, to reset afterwards
 	for _, alts := range cp.concepts {
-		best := 0.0
+		sc.touched = sc.touched[:0]
 		for _, a := range alts {
-			tf := d.text.tf(a.id)
-			if tf == 0 {
-				continue
-			}
-			s := tf * (bm25K1 + 1) / (tf + textNorm)
-			if ttf := d.title.tf(a.id); ttf > 0 {
-				exact := stemOnlyTitle
-				for _, w := range a.words {
-					if d.titleWords.tf(w) > 0 {
-						exact = 1
-						break
+			for _, p := range ix.postings[a.id] {
+				d := &ix.docs[p.doc]
+				tf := float64(p.text)
+				s := tf * (bm25K1 + 1) / (tf + bm25K1*(1-bm25B+bm25B*d.textLen/ix.avgText))
+				if p.title > 0 {
+					exact := stemOnlyTitle
+					for _, w := range a.words {
+						if d.titleWords.tf(w) > 0 {
+							exact = 1
+							break
+						}
 					}
+					ttf := float64(p.title)
+					s += exact * titleWeight * ttf * (bm25K1 + 1) / (ttf + bm25K1*(1-titleB+titleB*d.titleLen/ix.avgTitle))
 				}
-				s += exact * titleWeight * ttf * (bm25K1 + 1) / (ttf + titleNorm)
+				if p.phrase {
+					s += phraseWeight
+				}
+				s *= a.weight
+				if sc.best[p.doc] == 0 {
+					sc.touched = append(sc.touched, p.doc)
+				}
+				sc.best[p.doc] = max(sc.best[p.doc], s)
 			}
-			if d.phrases.tf(a.id) > 0 {
-				s += phraseWeight
-			}
-			best = max(best, a.weight*s)
 		}
-		if best > 0 {
-			sum += best
-			matched++
+		for _, doc := range sc.touched {
+			if sc.matched[doc] == 0 {
+				all = append(all, doc)
+			}
+			sc.sum[doc] += sc.best[doc]
+			sc.matched[doc]++
+			sc.best[doc] = 0
 		}
 	}
-	if matched == 0 {
+	sc.touched = all
+	return sc
+}
+
+// score is document i's final score and the number of concepts it matched.
+func (ix *Index) score(sc *scores, i int) (float64, int) {
+	m := int(sc.matched[i])
+	if m == 0 {
 		return 0, 0
 	}
-	share := float64(matched) / float64(len(cp.concepts))
-	return sum*math.Pow(share, coordPower) + d.tiebreak, matched
+	share := float64(m) / float64(sc.n)
+	return sc.sum[i]*math.Pow(share, coordPower) + ix.docs[i].tiebreak, m
+}
+
+// release clears the scores for the next search and returns them to the pool.
+func (ix *Index) release(sc *scores) {
+	for _, doc := range sc.touched {
+		sc.sum[doc], sc.matched[doc] = 0, 0
+	}
+	sc.touched = sc.touched[:0]
+	ix.scratch.Put(sc)
 }
 
 // rankedQuery is a Bleve query that finds what its child finds and scores it
@@ -118,7 +158,7 @@ func (ix *Index) score(cp *compiledPlan, d *docData) (float64, int) {
 type rankedQuery struct {
 	child   query.Query
 	ix      *Index
-	plan    *compiledPlan
+	scores  *scores
 	filters map[string][]string
 	// facets, when not nil, receives the counts: field -> value -> documents.
 	// A field's counts ignore that field's own filter.
@@ -142,7 +182,7 @@ type rankedSearcher struct {
 
 // keep scores d and says whether it passes the filters, counting facets.
 func (s *rankedSearcher) keep(d *search.DocumentMatch) bool {
-	dd, ok := s.q.ix.docOf(d.IndexInternalID.Value())
+	dd, i, ok := s.q.ix.docOf(d.IndexInternalID.Value())
 	if !ok {
 		return false
 	}
@@ -167,7 +207,7 @@ func (s *rankedSearcher) keep(d *search.DocumentMatch) bool {
 	if failed != 0 {
 		return false
 	}
-	d.Score, _ = s.q.ix.score(s.q.plan, dd)
+	d.Score, _ = s.q.ix.score(s.q.scores, i)
 	return true
 }
 

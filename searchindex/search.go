@@ -46,8 +46,9 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	ctx, cancel := ix.searchContext(ctx)
 	defer cancel()
 
-	cp := ix.compile(p)
-	rq := &rankedQuery{child: ix.matchQuery(p), ix: ix, plan: cp, filters: q.Filters}
+	sc := ix.scoreAll(ix.compile(p))
+	defer ix.release(sc)
+	rq := &rankedQuery{child: ix.matchQuery(p), ix: ix, scores: sc, filters: q.Filters}
 	if q.Facets {
 		rq.facets = make(map[string]map[string]int, len(facetFields))
 		for _, f := range facetFields {
@@ -73,7 +74,7 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	}
 	hl := ix.newHighlighter(p)
 	for _, dm := range res.Hits {
-		dd, ok := ix.docOf(dm.IndexInternalID.Value())
+		dd, _, ok := ix.docOf(dm.IndexInternalID.Value())
 		if !ok {
 			return nil, fmt.Errorf("searching: hit %s is not among the index's documents", dm.ID)
 		}
@@ -81,8 +82,8 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	}
 	out.Matched = "none"
 	if len(out.Hits) > 0 && q.From == 0 {
-		best, _ := ix.docOf(res.Hits[0].IndexInternalID.Value())
-		_, m := ix.score(cp, best)
+		_, best, _ := ix.docOf(res.Hits[0].IndexInternalID.Value())
+		_, m := ix.score(sc, best)
 		out.Matched = matchedName(m, len(p.concepts))
 	} else if res.Total > 0 {
 		out.Matched = "any"
