@@ -24,7 +24,9 @@ type build struct {
 	index *searchindex.Index
 	// searchPage is the site's search page split at the place for results.
 	searchPage searchPage
-	notFound   []byte
+	// vocab labels filters and kinds on the search page (the site's /vocab.json).
+	vocab    vocab
+	notFound []byte
 
 	mu     sync.RWMutex // read-held by each request using the build
 	closed bool
@@ -49,6 +51,10 @@ func openBuild(b buildstore.Build, timeout time.Duration) (*build, error) {
 	if err != nil {
 		ob.close()
 		return nil, fmt.Errorf("opening build %s: the search page: %w", b.ID, err)
+	}
+	if ob.vocab, err = readVocab(root); err != nil {
+		ob.close()
+		return nil, fmt.Errorf("opening build %s: %w", b.ID, err)
 	}
 	ob.notFound, _ = root.ReadFile("404.html") // a site without one gets a plain 404
 	return ob, nil

@@ -2,10 +2,15 @@ package server
 
 import (
 	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
 	"html/template"
 	"io"
+	"io/fs"
 	"net/http"
 	"net/url"
+	"os"
 	"strconv"
 	"strings"
 
@@ -85,7 +90,7 @@ func (s *Server) searchHTML() http.Handler {
 				}
 				err = resultsTemplate.ExecuteTemplate(&results, "error", s.message(r, qerr))
 			} else {
-				err = resultsTemplate.ExecuteTemplate(&results, "results", view{Result: res, Values: vals})
+				err = resultsTemplate.ExecuteTemplate(&results, "results", view{Result: res, Values: vals, vocab: b.vocab})
 			}
 		}
 		if err != nil {
@@ -111,6 +116,70 @@ func (s *Server) searchHTML() http.Handler {
 type view struct {
 	*searchindex.Result
 	Values url.Values
+	vocab  vocab
+}
+
+// vocab is the site's vocabularies as layouts/_partials/vocab.html writes them
+// to /vocab.json: the one source of the names of filters, kinds and terms.
+type vocab struct {
+	Fields []struct {
+		ID    string `json:"id"`
+		Label string `json:"label"`
+	} `json:"fields"`
+	Labels   map[string]map[string]string `json:"labels"`
+	Singular map[string]string            `json:"singular"`
+}
+
+// readVocab reads the build's /vocab.json; a site without one shows ids.
+func readVocab(root *os.Root) (vocab, error) {
+	var v vocab
+	b, err := root.ReadFile("vocab.json")
+	if errors.Is(err, fs.ErrNotExist) {
+		return v, nil
+	}
+	if err == nil {
+		err = json.Unmarshal(b, &v)
+	}
+	if err != nil {
+		return v, fmt.Errorf("reading vocab.json: %w", err)
+	}
+	return v, nil
+}
+
+// Label is the readable name of a filter value: "Meeting resistance" for
+// stage meeting-resistance, "Questions" for type question.
+func (v view) Label(field, value string) string {
+	if l, ok := v.vocab.Labels[field][value]; ok {
+		return l
+	}
+	return value
+}
+
+// Kind is the readable name of one hit's type: "Question".
+func (v view) Kind(typ string) string {
+	if l, ok := v.vocab.Singular[typ]; ok {
+		return l
+	}
+	return typ
+}
+
+// FieldLabel is the readable name of a filter: "Who with" for audience.
+func (v view) FieldLabel(field string) string {
+	for _, f := range v.vocab.Fields {
+		if f.ID == field {
+			return f.Label
+		}
+	}
+	return field
+}
+
+// ActiveFilters is the number of filter values switched on.
+func (v view) ActiveFilters() int {
+	n := 0
+	for _, f := range searchindex.FacetFields() {
+		n += len(v.Values[f])
+	}
+	return n
 }
 
 // Facet is one value of a facet field, for a filter link.
@@ -230,11 +299,11 @@ const resultsHTML = `
 {{define "error"}}<p class="search-error" role="alert">{{.}} <a href="/">Browse the playbook</a> or <a href="">try again</a>.</p>{{end}}
 {{define "results"}}
 <p class="result-count" data-total="{{.Total}}">{{.Total}} result{{if ne .Total 1}}s{{end}} for <strong>{{.Query}}</strong>{{if eq .Matched "any"}} (no page has every word; showing pages with some of them){{end}}{{range $typed, $fixes := .Corrected}}{{if $fixes}}; “{{$typed}}” read as {{range $i, $f := $fixes}}{{if $i}} or {{end}}“{{$f}}”{{end}}{{else}}; “{{$typed}}” is not in the playbook{{end}}{{end}}{{with .Ignored}}; words after the first 12 were not searched{{end}}</p>
-{{with .FacetList}}<details class="facets"><summary>Filter</summary>{{range .}}<ul class="chips" aria-label="Filter by {{(index . 0).Field}}">{{range .}}<li><a class="chip{{if active $.Values .Field .Value}} chip-on{{end}}" href="{{toggle $.Values .Field .Value}}"{{if active $.Values .Field .Value}} aria-current="true"{{end}}>{{.Value}} <span class="count">{{.Count}}</span></a></li>{{end}}</ul>{{end}}</details>{{end}}
+{{with .FacetList}}<details class="facets"><summary>Filter{{with $.ActiveFilters}} <span class="count">{{.}} on</span>{{end}}</summary>{{range .}}{{$field := (index . 0).Field}}<p class="facet-name" id="facet-{{$field}}">{{$.FieldLabel $field}}</p><ul class="chips" aria-labelledby="facet-{{$field}}">{{range .}}<li><a class="chip{{if active $.Values .Field .Value}} chip-on{{end}}" href="{{toggle $.Values .Field .Value}}"{{if active $.Values .Field .Value}} aria-current="true"{{end}}>{{$.Label .Field .Value}} <span class="count">{{.Count}}</span></a></li>{{end}}</ul>{{end}}</details>{{end}}
 <ol class="hits" start="{{.First}}">
 {{range .Hits}}<li class="hit hit-{{.Type}}"><a href="{{.URL}}">{{with .Page}}<span class="hit-page">{{.}} › </span>{{end}}{{if eq .Type "question"}}<span class="hit-question">{{trusted .TitleHTML}}</span>{{else}}{{trusted .TitleHTML}}{{end}}</a>
-<span class="hit-meta">{{.Type}}{{range .TechniqueTitles}} · {{.}}{{end}}{{with .Via}} · for the situation “{{.}}”{{end}}</span>
-{{with .Snippet}}<p class="snippet">{{trusted .}}</p>{{end}}</li>
+<span class="hit-meta">{{$.Kind .Type}}{{range .TechniqueTitles}} · {{.}}{{end}}{{with .Via}} · for the situation “{{.}}”{{end}}</span>
+{{with .Snippet}}<p class="snippet">{{trusted .}}</p>{{end}}{{if eq .Type "question"}}<a class="hit-meeting" href="{{.URL}}#meeting" data-meeting-hit>Meeting mode<span class="visually-hidden">: {{.Title}}</span></a>{{end}}</li>
 {{end}}</ol>
 {{if or .PrevURL .NextURL}}<nav class="pager" aria-label="More results">{{with .PrevURL}}<a href="{{.}}" rel="prev">Previous</a> {{end}}<span>{{.First}}–{{.Last}} of {{.Total}}</span>{{with .NextURL}} <a href="{{.}}" rel="next">Next</a>{{end}}</nav>{{end}}
 {{with .CardsURL}}<p class="print-cards"><a href="{{.}}">Print these questions as cards</a></p>{{end}}
