@@ -2,6 +2,7 @@ package server
 
 import (
 	"bytes"
+	"compress/gzip"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -108,6 +109,15 @@ func (s *Server) searchHTML() http.Handler {
 		}
 		var out bytes.Buffer
 		b.searchPage.fill(&out, template.HTMLEscapeString(text), results.Bytes())
+		w.Header().Add("Vary", "Accept-Encoding")
+		if acceptsGzip(r) {
+			w.Header().Set("Content-Encoding", "gzip")
+			w.WriteHeader(code)
+			zw := gzip.NewWriter(w)
+			zw.Write(out.Bytes())
+			zw.Close()
+			return
+		}
 		w.WriteHeader(code)
 		w.Write(out.Bytes())
 	})

@@ -202,6 +202,9 @@ func TestStaticCachingAndCompression(t *testing.T) {
 	if again := do(t, "GET", base+"/", "Accept-Encoding", "gzip", "If-None-Match", etag); again.code != 304 {
 		t.Errorf("revalidation with the ETag: code %d, want 304", again.code)
 	}
+	if page := do(t, "GET", base+"/search/?q=lions", "Accept-Encoding", "gzip"); page.header.Get("Content-Encoding") != "gzip" {
+		t.Error("the server-rendered search page is not compressed")
+	}
 	plain := do(t, "GET", base+"/", "Accept-Encoding", "identity")
 	if plain.header.Get("Content-Encoding") != "" || !strings.Contains(plain.body, "<html") {
 		t.Error("a client without gzip got a compressed body")
