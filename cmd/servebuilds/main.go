@@ -1,0 +1,91 @@
+// The servebuilds command serves published builds of the Buy-In Playbook and
+// nothing else: it cannot build, so it does not link Hugo, and it starts and
+// stays small (see BENCHMARKS.md). It is what a read-only replica runs; the
+// builds come from `indexer build` on any machine.
+//
+//	servebuilds [-config config.toml] [-builds DIR] [-addr HOST:PORT] [-log-queries]
+//
+// It serves the store's current build and switches to each newly published one,
+// as `indexer serve -no-build` does.
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"log"
+	"log/slog"
+	"os"
+	"os/signal"
+	"runtime"
+	"runtime/debug"
+	"syscall"
+	"time"
+
+	"github.com/buyin/playbook/internal/buildstore"
+	"github.com/buyin/playbook/server"
+	"github.com/buyin/playbook/settings"
+)
+
+func main() {
+	log.SetPrefix("servebuilds: ")
+	log.SetFlags(0)
+	config := flag.String("config", "config.toml", "the site's config file")
+	builds := flag.String("builds", "", "directory of builds (default: [params.search] builds)")
+	addr := flag.String("addr", "", "address to listen on (default: [params.search] addr)")
+	logQueries := flag.Bool("log-queries", false, "put search text in the access log")
+	flag.Parse()
+	if flag.NArg() > 0 {
+		flag.Usage()
+		os.Exit(2)
+	}
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	if err := run(ctx, *config, *builds, *addr, *logQueries); err != nil {
+		log.Fatal(err)
+	}
+}
+
+func run(ctx context.Context, config, builds, addr string, logQueries bool) error {
+	s, err := settings.Load(config)
+	if err != nil {
+		return err
+	}
+	if builds != "" {
+		s.Builds = builds
+	}
+	if addr != "" {
+		s.Addr = addr
+	}
+	store, err := buildstore.Open(s.Builds)
+	if err != nil {
+		return err
+	}
+	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
+	srv, err := server.New(server.Config{
+		Store:         store,
+		Limits:        server.Limits{MaxQueryBytes: s.MaxQueryBytes, DefaultSize: s.DefaultSize, MaxSize: s.MaxSize},
+		SearchTimeout: s.Timeout.Duration,
+		MaxSearches:   s.MaxSearches,
+		Poll:          s.Poll.Duration,
+		LogQueries:    s.LogQueries || logQueries,
+		Logger:        logger,
+	})
+	if errors.Is(err, buildstore.ErrNoBuild) {
+		return fmt.Errorf("%w; publish one with: indexer build -builds %s", err, s.Builds)
+	}
+	if err != nil {
+		return err
+	}
+	runtime.GC()
+	debug.FreeOSMemory()
+	debug.SetGCPercent(50) // see cmd/indexer: searches keep nothing they allocate
+	if err := srv.Open(s.Addr); err != nil {
+		srv.Close(time.Second)
+		return err
+	}
+	logger.Info("serving the playbook", "url", "http://"+srv.Addr()+"/", "build", srv.BuildID())
+	<-ctx.Done()
+	return srv.Close(10 * time.Second)
+}
