@@ -28,6 +28,10 @@ type Config struct {
 	Synonyms [][]string
 	// Keep is the number of builds kept after publishing (at least 1).
 	Keep int
+	// Incremental makes the index from the current build's index, writing
+	// only the documents that changed (searchindex.Update): for an author's
+	// edits under serve -watch.
+	Incremental bool
 }
 
 // Result describes a published build.
@@ -35,7 +39,9 @@ type Result struct {
 	Build     buildstore.Build `json:"-"`
 	ID        string           `json:"id"`
 	Documents int              `json:"documents"`
-	Took      time.Duration    `json:"took_ns"`
+	// Changed is the number of documents the index wrote or deleted.
+	Changed int           `json:"changed"`
+	Took    time.Duration `json:"took_ns"`
 	// Phases says how long each part took: validate, site, index.
 	Phases map[string]time.Duration `json:"phases_ns"`
 }
@@ -99,11 +105,18 @@ func render(ctx context.Context, cfg Config, st *buildstore.Staging) (Result, er
 	if err != nil {
 		return Result{}, err
 	}
-	if err := searchindex.Build(ctx, st.Index(), docs, searchindex.BuildOptions{Synonyms: cfg.Synonyms}); err != nil {
+	opts := searchindex.BuildOptions{Synonyms: cfg.Synonyms}
+	changed := len(docs)
+	if prev, err := cfg.Store.Current(); cfg.Incremental && err == nil {
+		changed, err = searchindex.Update(ctx, prev.Index(), st.Index(), docs, opts)
+		if err != nil {
+			return Result{}, fmt.Errorf("updating the search index: %w", err)
+		}
+	} else if err := searchindex.Build(ctx, st.Index(), docs, opts); err != nil {
 		return Result{}, fmt.Errorf("building the search index: %w", err)
 	}
 	phases["index"] = time.Since(start)
-	res := Result{ID: st.ID, Documents: len(docs), Phases: phases}
+	res := Result{ID: st.ID, Documents: len(docs), Changed: changed, Phases: phases}
 	info, err := json.MarshalIndent(res, "", "  ")
 	if err != nil {
 		return Result{}, err

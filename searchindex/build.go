@@ -45,7 +45,7 @@ func Build(ctx context.Context, path string, docs []Document, opts BuildOptions)
 		return fmt.Errorf("creating index %s: %w", path, err)
 	}
 	a := newAnalyzer(opts.Synonyms)
-	if err := indexAll(ctx, bi, a, docs, opts); err != nil {
+	if _, err := indexAll(ctx, bi, a, docs, opts, nil); err != nil {
 		bi.Close()
 		return err
 	}
@@ -55,44 +55,136 @@ func Build(ctx context.Context, path string, docs []Document, opts BuildOptions)
 	return nil
 }
 
-func indexAll(ctx context.Context, bi bleve.Index, a *analyzer, docs []Document, opts BuildOptions) error {
+// Update makes at path the index of docs from the index at prev: it copies prev
+// and indexes again only the documents that are new or changed, and deletes the
+// ones that are gone, which is what an author's one edit needs. It returns how
+// many documents it wrote or deleted. When prev was built with other synonyms,
+// every document has other terms, and Update builds afresh.
+func Update(ctx context.Context, prev, path string, docs []Document, opts BuildOptions) (int, error) {
+	if err := checkDocuments(docs); err != nil {
+		return 0, err
+	}
+	old, err := storedDocs(prev, opts)
+	if err != nil {
+		return len(docs), Build(ctx, path, docs, opts)
+	}
+	if _, err := os.Stat(path); err == nil {
+		return 0, fmt.Errorf("updating index: %s already exists; an index is built into a new directory", path)
+	}
+	if err := os.CopyFS(path, os.DirFS(prev)); err != nil {
+		return 0, fmt.Errorf("copying index %s: %w", prev, err)
+	}
+	bi, err := bleve.Open(path)
+	if err != nil {
+		return 0, fmt.Errorf("opening copied index %s: %w", path, err)
+	}
+	n, err := indexAll(ctx, bi, newAnalyzer(opts.Synonyms), docs, opts, old)
+	if err != nil {
+		bi.Close()
+		return 0, err
+	}
+	if err := bi.Close(); err != nil {
+		return 0, fmt.Errorf("closing updated index %s: %w", path, err)
+	}
+	return n, nil
+}
+
+// storedDocs reads the stored copy of every document of the index at path, by
+// id, if it was built with the same synonyms.
+func storedDocs(path string, opts BuildOptions) (map[string]string, error) {
+	bi, err := bleve.OpenUsing(path, map[string]interface{}{"read_only": true})
+	if err != nil {
+		return nil, err
+	}
+	defer bi.Close()
+	syn, err := bi.GetInternal(keySynonyms)
+	want, _ := json.Marshal(opts.Synonyms)
+	if err != nil || string(syn) != string(want) {
+		return nil, errors.New("built with other synonyms")
+	}
+	n, err := bi.DocCount()
+	if err != nil {
+		return nil, err
+	}
+	req := bleve.NewSearchRequestOptions(bleve.NewMatchAllQuery(), int(n), 0, false)
+	req.Fields = []string{storedField}
+	res, err := bi.Search(req)
+	if err != nil {
+		return nil, err
+	}
+	docs := make(map[string]string, len(res.Hits))
+	for _, h := range res.Hits {
+		s, _ := h.Fields[storedField].(string)
+		docs[h.ID] = s
+	}
+	return docs, nil
+}
+
+// indexAll writes docs into bi and the dictionary of all of them. With old (the
+// stored copies already in bi, by id), a document stored unchanged is left as
+// it is and a document no longer given is deleted. It returns the number of
+// documents written or deleted.
+func indexAll(ctx context.Context, bi bleve.Index, a *analyzer, docs []Document, opts BuildOptions, old map[string]string) (int, error) {
 	dict := newDictionaryBuilder()
 	stems := newStemCache(a)
 	batch := bi.NewBatch()
-	for i, d := range docs {
+	written := 0
+	flush := func(last string) error {
+		if batch.Size() == 0 {
+			return nil
+		}
+		if err := bi.Batch(batch); err != nil {
+			return fmt.Errorf("writing batch ending at %s: %w", last, err)
+		}
+		batch.Reset()
+		return nil
+	}
+	for _, d := range docs {
 		if err := ctx.Err(); err != nil {
-			return fmt.Errorf("building index: %w", err)
+			return 0, fmt.Errorf("building index: %w", err)
 		}
 		fields, err := stems.fields(d, dict)
 		if err != nil {
-			return fmt.Errorf("indexing %s: %w", d.ID, err)
+			return 0, fmt.Errorf("indexing %s: %w", d.ID, err)
 		}
+		if stored, ok := old[d.ID]; ok && stored == fields[storedField] {
+			delete(old, d.ID)
+			continue // unchanged
+		}
+		delete(old, d.ID)
 		if err := batch.Index(d.ID, fields); err != nil {
-			return fmt.Errorf("indexing %s: %w", d.ID, err)
+			return 0, fmt.Errorf("indexing %s: %w", d.ID, err)
 		}
-		if batch.Size() >= batchSize || i == len(docs)-1 {
-			if err := bi.Batch(batch); err != nil {
-				return fmt.Errorf("writing batch ending at %s: %w", d.ID, err)
+		written++
+		if batch.Size() >= batchSize {
+			if err := flush(d.ID); err != nil {
+				return 0, err
 			}
-			batch.Reset()
 		}
+	}
+	for id := range old {
+		batch.Delete(id)
+		written++
+	}
+	if err := flush("the last document"); err != nil {
+		return 0, err
 	}
 	dict.addKnown(a.synonyms.words, a)
 	b, err := dict.marshal()
 	if err != nil {
-		return fmt.Errorf("writing the dictionary: %w", err)
+		return 0, fmt.Errorf("writing the dictionary: %w", err)
 	}
 	if err := bi.SetInternal(keyDictionary, b); err != nil {
-		return fmt.Errorf("writing the dictionary: %w", err)
+		return 0, fmt.Errorf("writing the dictionary: %w", err)
 	}
 	syn, err := json.Marshal(opts.Synonyms)
 	if err != nil {
-		return fmt.Errorf("writing the synonyms: %w", err)
+		return 0, fmt.Errorf("writing the synonyms: %w", err)
 	}
 	if err := bi.SetInternal(keySynonyms, syn); err != nil {
-		return fmt.Errorf("writing the synonyms: %w", err)
+		return 0, fmt.Errorf("writing the synonyms: %w", err)
 	}
-	return nil
+	return written, nil
 }
 
 // stemCache analyses documents at build time, remembering each word's stem:

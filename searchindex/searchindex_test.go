@@ -317,3 +317,43 @@ func TestOpenMissing(t *testing.T) {
 		t.Fatalf("err=%v, want ErrNoIndex", err)
 	}
 }
+
+// TestUpdateWritesOnlyChanged updates an index with one document changed, one
+// added and one gone: only those three are written, and the result searches
+// like a fresh build.
+func TestUpdateWritesOnlyChanged(t *testing.T) {
+	_, prev := mustOpen(t, testDocs)
+	next := slices.Clone(testDocs[1:]) // the first is gone
+	next[0].Body += " Zeppelins help."
+	next = append(next, searchindex.Document{ID: "/new/", Type: "page", URL: "/new/", Title: "Airship", Body: "A new page."})
+	path := filepath.Join(t.TempDir(), "updated")
+	n, err := searchindex.Update(context.Background(), prev, path, next, searchindex.BuildOptions{Synonyms: testSynonyms})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != 3 {
+		t.Errorf("Update wrote or deleted %d documents, want 3", n)
+	}
+	ix, err := searchindex.Open(path, searchindex.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	if got := ix.DocCount(); got != len(next) {
+		t.Errorf("DocCount = %d, want %d", got, len(next))
+	}
+	for text, want := range map[string]string{"zeppelins ": next[0].ID, "airship ": "/new/"} {
+		r, err := ix.Search(context.Background(), searchindex.Query{Text: text, Size: 3})
+		if err != nil || len(r.Hits) == 0 || r.Hits[0].ID != want {
+			t.Errorf("Search(%q) = %v (%v), want %s", text, ids(r), err, want)
+		}
+	}
+	if r, _ := ix.Search(context.Background(), searchindex.Query{Text: "missing ", Size: 3}); r != nil && len(r.Hits) > 0 && r.Hits[0].ID == testDocs[0].ID {
+		t.Error("the deleted document is still found")
+	}
+	// With other synonyms every document changes: a fresh build.
+	other := filepath.Join(t.TempDir(), "other")
+	if n, err := searchindex.Update(context.Background(), prev, other, next, searchindex.BuildOptions{}); err != nil || n != len(next) {
+		t.Errorf("Update with other synonyms: %d, %v; want a fresh build of %d", n, err, len(next))
+	}
+}

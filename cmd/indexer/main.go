@@ -143,15 +143,15 @@ func run(ctx context.Context, cmd string, args []string, stderr io.Writer) error
 			return err
 		}
 	}
-	var rebuild func(context.Context) (buildstore.Build, error)
+	var rebuild func(context.Context) (builder.Result, error)
 	if o.watch {
-		rebuild = func(ctx context.Context) (buildstore.Build, error) {
+		rebuild = func(ctx context.Context) (builder.Result, error) {
 			s, err := settings.Load(o.config) // config.toml may be what changed
 			if err != nil {
-				return buildstore.Build{}, err
+				return builder.Result{}, err
 			}
-			res, err := builder.Build(ctx, builder.Config{Root: root, Store: store, Synonyms: s.Synonyms, Keep: s.KeepBuilds})
-			return res.Build, err
+			res, err := builder.Build(ctx, builder.Config{Root: root, Store: store, Synonyms: s.Synonyms, Keep: s.KeepBuilds, Incremental: true})
+			return res, err
 		}
 	}
 	return serve(ctx, store, s, stderr, root, rebuild)
@@ -180,7 +180,7 @@ func build(ctx context.Context, root string, store *buildstore.Store, s settings
 // watches the project at root and rebuilds on every change: a good build is
 // served at once; a failed one is logged and shown on every page, and the last
 // good build keeps serving.
-func serve(ctx context.Context, store *buildstore.Store, s settings.Search, stderr io.Writer, root string, rebuild func(context.Context) (buildstore.Build, error)) error {
+func serve(ctx context.Context, store *buildstore.Store, s settings.Search, stderr io.Writer, root string, rebuild func(context.Context) (builder.Result, error)) error {
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
 	srv, err := server.New(server.Config{
 		Store:         store,
@@ -214,16 +214,16 @@ func serve(ctx context.Context, store *buildstore.Store, s settings.Search, stde
 		go func() {
 			for range watch.Changes(ctx, root, 100*time.Millisecond, 50*time.Millisecond) {
 				start := time.Now()
-				b, err := rebuild(ctx)
+				res, err := rebuild(ctx)
 				if err == nil {
-					err = srv.Switch(b)
+					err = srv.Switch(res.Build)
 				}
 				srv.SetBuildError(err)
 				if err != nil {
 					logger.Error("rebuild failed; still serving the last good build", "err", err)
 					continue
 				}
-				logger.Info("rebuilt", "build", b.ID, "ms", time.Since(start).Milliseconds())
+				logger.Info("rebuilt", "build", res.ID, "documents_changed", res.Changed, "ms", time.Since(start).Milliseconds())
 			}
 		}()
 	}
