@@ -18,18 +18,35 @@ type span struct{ start, end int }
 // terms, so only the few hits shown pay for highlighting, and a synonym or a
 // corrected typo is marked as well.
 type highlighter struct {
-	ids    map[uint32]int // stem term id -> concept
-	groups map[int]int    // synonym group -> concept
+	// ids are the stem term ids searched, with their concept: a few, so a
+	// scan of a slice beats a map lookup for each word of a long page.
+	ids    []idConcept
+	groups map[int]int // synonym group -> concept
 	n      int
 }
 
+type idConcept struct {
+	id      uint32
+	concept int
+}
+
+// concept returns the concept whose term id is id.
+func (h *highlighter) concept(id uint32) (int, bool) {
+	for _, ic := range h.ids {
+		if ic.id == id {
+			return ic.concept, true
+		}
+	}
+	return 0, false
+}
+
 func (ix *Index) newHighlighter(p *plan) *highlighter {
-	h := &highlighter{ids: map[uint32]int{}, groups: map[int]int{}, n: len(p.concepts)}
+	h := &highlighter{groups: map[int]int{}, n: len(p.concepts)}
 	for i, c := range p.concepts {
 		for _, a := range c.alts {
 			if a.stem != "" {
 				if id, ok := ix.termIDs[a.stem]; ok {
-					h.ids[id] = i
+					h.ids = append(h.ids, idConcept{id, i})
 				}
 			}
 			if a.group >= 0 {
@@ -45,12 +62,15 @@ func (ix *Index) newHighlighter(p *plan) *highlighter {
 func (h *highlighter) marked(p positions, found []bool) []span {
 	var spans []span
 	for _, t := range p.toks {
-		if c, ok := h.ids[t.stem]; ok {
+		if c, ok := h.concept(t.stem); ok {
 			found[c] = true
 			spans = append(spans, span{int(t.start), int(t.end)})
 		}
 	}
 	for _, g := range p.groups {
+		if len(h.groups) == 0 {
+			break
+		}
 		if c, ok := h.groups[g.group]; ok {
 			found[c] = true
 			spans = append(spans, span{int(p.toks[g.tok].start), int(p.toks[g.tok+g.n-1].end)})
