@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/blevesearch/bleve/v2"
+	"github.com/blevesearch/bleve/v2/search"
 	"github.com/blevesearch/bleve/v2/search/query"
 )
 
@@ -55,9 +56,13 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 			rq.facets[f] = map[string]int{}
 		}
 	}
-	// Bleve scores too (its collector keeps the first hits it meets when told
-	// not to score), but the ranked query replaces that score with ours.
+	// Bleve need not score: the ranked query sets every candidate's score. Told
+	// not to score, Bleve's term and disjunction searchers skip frequencies and
+	// norms. Its collector would then keep the first hits it meets when the
+	// only sort is the score; sorting by the score twice keeps it sorting.
 	req := bleve.NewSearchRequestOptions(rq, q.Size, q.From, false)
+	req.Score = bleve.ScoreNone
+	req.Sort = search.SortOrder{&search.SortScore{Desc: true}, &search.SortScore{Desc: true}}
 	res, err := ix.do(ctx, req)
 	if err != nil {
 		return nil, err
