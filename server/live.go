@@ -99,7 +99,13 @@ func (bs *builds) swap(next *build) {
 	}()
 }
 
-func (bs *builds) id() string { return bs.cur.Load().id }
+// id is the current build's id, or "" once the server has closed.
+func (bs *builds) id() string {
+	if b := bs.cur.Load(); b != nil {
+		return b.id
+	}
+	return ""
+}
 
 // closeAll closes the current build; the server must have stopped serving.
 func (bs *builds) closeAll() {

@@ -63,10 +63,11 @@ type Server struct {
 	// an author works (serve -watch), until a build succeeds.
 	buildErr atomic.Pointer[string]
 
-	srv    *http.Server
-	ln     net.Listener
-	cancel context.CancelFunc
-	done   chan struct{}
+	srv       *http.Server
+	ln        net.Listener
+	cancel    context.CancelFunc
+	done      chan struct{} // closed when Serve has returned
+	watchDone chan struct{} // closed when the watcher has stopped
 }
 
 // New opens the store's current build and returns a server for it.
@@ -146,7 +147,11 @@ func (s *Server) Open(addr string) error {
 	s.cancel = cancel
 	s.done = make(chan struct{})
 	if s.cfg.Poll > 0 {
-		go s.watch(ctx, s.cfg.Poll)
+		s.watchDone = make(chan struct{})
+		go func() {
+			defer close(s.watchDone)
+			s.watch(ctx, s.cfg.Poll)
+		}()
 	}
 	go func() {
 		defer close(s.done)
@@ -175,6 +180,9 @@ func (s *Server) Close(timeout time.Duration) error {
 		defer cancel()
 		err = s.srv.Shutdown(ctx)
 		<-s.done
+		if s.watchDone != nil {
+			<-s.watchDone // a switch in progress must not outlive the server
+		}
 	}
 	s.builds.closeAll()
 	if err != nil {
