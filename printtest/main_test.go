@@ -22,6 +22,7 @@ import (
 	"github.com/chromedp/cdproto/page"
 	"github.com/chromedp/chromedp"
 
+	"github.com/buyin/playbook/internal/browsertest"
 	"github.com/buyin/playbook/printsheet"
 	"github.com/buyin/playbook/site"
 )
@@ -93,36 +94,7 @@ func browser(t *testing.T) context.Context {
 	path := need(t, "chromium", "chromium")
 	need(t, "pdfinfo", "poppler-utils")
 	need(t, "pdftotext", "poppler-utils")
-	// A fresh profile, removed by hand: Chromium's helpers may still be writing to it
-	// when the test ends, which t.TempDir's strict cleanup reports as a failure.
-	profile, err := os.MkdirTemp("", "chromium-profile-*")
-	if err != nil {
-		t.Fatal(err)
-	}
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(path),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.UserDataDir(profile),
-		chromedp.WindowSize(1200, 900),
-	}
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	ctx, cancelCtx := chromedp.NewContext(actx)
-	ctx, cancelTimeout := context.WithTimeout(ctx, 5*time.Minute)
-	t.Cleanup(func() {
-		cancelTimeout()
-		cancelCtx()
-		cancelAlloc()
-		os.RemoveAll(profile)
-	})
-	return ctx
+	return browsertest.Start(t, path, 1200, 900, 5*time.Minute)
 }
 
 // paper is a sheet size, in inches, as Chromium's print dialog has them.

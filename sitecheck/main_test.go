@@ -17,6 +17,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/buyin/playbook/builder"
+	"github.com/buyin/playbook/internal/browsertest"
 	"github.com/buyin/playbook/internal/buildstore"
 	"github.com/buyin/playbook/server"
 	"github.com/buyin/playbook/settings"
@@ -116,41 +117,7 @@ var (
 func browser(t *testing.T, v viewport) context.Context {
 	t.Helper()
 	path := need(t, "chromium", "apt-get install -y chromium")
-	// A fresh profile, removed by hand: Chromium's helpers may still be writing to it
-	// when the test ends, which t.TempDir's strict cleanup reports as a failure.
-	profile, err := os.MkdirTemp("", "chromium-profile-*")
-	if err != nil {
-		t.Fatal(err)
-	}
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(path),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.DisableGPU,
-		chromedp.NoFirstRun,
-		chromedp.NoDefaultBrowserCheck,
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.UserDataDir(profile),
-		chromedp.WindowSize(int(v.width), int(v.height)),
-	}
-	actx, cancelAlloc := chromedp.NewExecAllocator(context.Background(), opts...)
-	// chromedp reports the DOM events it does not model (a modal dialog's top
-	// layer) as errors; they are not the page's.
-	ctx, cancelCtx := chromedp.NewContext(actx, chromedp.WithErrorf(func(format string, args ...any) {
-		if !strings.HasPrefix(format, "unhandled") {
-			t.Logf("chromedp: "+format, args...)
-		}
-	}))
-	ctx, cancelTimeout := context.WithTimeout(ctx, 3*time.Minute)
-	t.Cleanup(func() {
-		cancelTimeout()
-		cancelCtx()
-		cancelAlloc()
-		os.RemoveAll(profile)
-	})
+	ctx := browsertest.Start(t, path, int(v.width), int(v.height), 3*time.Minute)
 	do(t, ctx, size(v))
 	return ctx
 }
