@@ -22,6 +22,7 @@ import (
 
 	"github.com/buyin/playbook/internal/buildstore"
 	"github.com/buyin/playbook/printsheet"
+	"github.com/buyin/playbook/settings"
 )
 
 // Config is what the server needs.
@@ -42,6 +43,20 @@ type Config struct {
 	LogQueries bool
 	// Logger receives the access log and errors; nil means text on stderr.
 	Logger *slog.Logger
+}
+
+// ConfigFrom is the configuration [params.search] in config.toml gives, for
+// the builds in store, logging to logger.
+func ConfigFrom(s settings.Search, store *buildstore.Store, logger *slog.Logger) Config {
+	return Config{
+		Store:         store,
+		Limits:        Limits{MaxQueryBytes: s.MaxQueryBytes, DefaultSize: s.DefaultSize, MaxSize: s.MaxSize},
+		SearchTimeout: s.Timeout.Duration,
+		MaxSearches:   s.MaxSearches,
+		Poll:          s.Poll.Duration,
+		LogQueries:    s.LogQueries,
+		Logger:        logger,
+	}
 }
 
 // Limits bound what a search request may ask for.

@@ -62,13 +62,9 @@ func build(root string, store *buildstore.Store) (builder.Result, error) {
 
 // testConfig is the server's configuration for a store, logging into log.
 func testConfig(store *buildstore.Store, log io.Writer) server.Config {
-	s := project.settings
-	return server.Config{
-		Store:         store,
-		Limits:        server.Limits{MaxQueryBytes: s.MaxQueryBytes, DefaultSize: s.DefaultSize, MaxSize: s.MaxSize},
-		SearchTimeout: s.Timeout.Duration,
-		Logger:        slog.New(slog.NewTextHandler(log, nil)),
-	}
+	cfg := server.ConfigFrom(project.settings, store, slog.New(slog.NewTextHandler(log, nil)))
+	cfg.Poll = 0 // a test that wants the server to follow new builds says so
+	return cfg
 }
 
 // mustServe serves cfg on a real listener and returns its base URL.

@@ -182,15 +182,8 @@ func build(ctx context.Context, root string, store *buildstore.Store, s settings
 // good build keeps serving.
 func serve(ctx context.Context, store *buildstore.Store, s settings.Search, stderr io.Writer, root string, rebuild func(context.Context) (builder.Result, error)) error {
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
-	srv, err := server.New(server.Config{
-		Store:         store,
-		Limits:        server.Limits{MaxQueryBytes: s.MaxQueryBytes, DefaultSize: s.DefaultSize, MaxSize: s.MaxSize},
-		SearchTimeout: s.Timeout.Duration,
-		MaxSearches:   s.MaxSearches,
-		Poll:          s.Poll.Duration,
-		LogQueries:    s.LogQueries,
-		Logger:        logger,
-	})
+	srv, err := server.New(server.ConfigFrom(s, store, logger))
+
 	if errors.Is(err, buildstore.ErrNoBuild) {
 		return fmt.Errorf("%w; build it with: go run ./cmd/indexer build (or run serve without -no-build)", err)
 	}

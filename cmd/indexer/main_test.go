@@ -48,12 +48,9 @@ func (b built) serve(tb testing.TB) *httptest.Server {
 	if err != nil {
 		tb.Fatal(err)
 	}
-	s, err := server.New(server.Config{
-		Store:         store,
-		Limits:        server.Limits{MaxQueryBytes: b.settings.MaxQueryBytes, DefaultSize: b.settings.DefaultSize, MaxSize: b.settings.MaxSize},
-		SearchTimeout: b.settings.Timeout.Duration,
-		Logger:        slog.New(slog.NewTextHandler(io.Discard, nil)),
-	})
+	cfg := server.ConfigFrom(b.settings, store, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	cfg.Poll = 0
+	s, err := server.New(cfg)
 	if err != nil {
 		tb.Fatal(err)
 	}

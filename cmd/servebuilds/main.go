@@ -63,15 +63,9 @@ func run(ctx context.Context, config, builds, addr string, logQueries bool) erro
 		return err
 	}
 	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
-	srv, err := server.New(server.Config{
-		Store:         store,
-		Limits:        server.Limits{MaxQueryBytes: s.MaxQueryBytes, DefaultSize: s.DefaultSize, MaxSize: s.MaxSize},
-		SearchTimeout: s.Timeout.Duration,
-		MaxSearches:   s.MaxSearches,
-		Poll:          s.Poll.Duration,
-		LogQueries:    s.LogQueries || logQueries,
-		Logger:        logger,
-	})
+	s.LogQueries = s.LogQueries || logQueries
+	srv, err := server.New(server.ConfigFrom(s, store, logger))
+
 	if errors.Is(err, buildstore.ErrNoBuild) {
 		return fmt.Errorf("%w; publish one with: indexer build -builds %s", err, s.Builds)
 	}
