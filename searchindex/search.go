@@ -60,7 +60,12 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	// not to score, Bleve's term and disjunction searchers skip frequencies and
 	// norms. Its collector would then keep the first hits it meets when the
 	// only sort is the score; sorting by the score twice keeps it sorting.
-	req := bleve.NewSearchRequestOptions(rq, q.Size, q.From, false)
+	// One hit per page: a section is shown only when neither its page nor
+	// another of its sections ranks above it, or the sections of one good page
+	// would crowd the other answers out. Bleve is asked for more hits than
+	// shown, so that what remains after collapsing still fills the page.
+	fetch := 3*(q.From+q.Size) + 10
+	req := bleve.NewSearchRequestOptions(rq, fetch, 0, false)
 	req.Score = bleve.ScoreNone
 	req.Sort = search.SortOrder{&search.SortScore{Desc: true}, &search.SortScore{Desc: true}}
 	res, err := ix.do(ctx, req)
@@ -77,21 +82,35 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 		Size:      q.Size,
 		Hits:      make([]Hit, 0, len(res.Hits)),
 	}
-	hl := ix.newHighlighter(p)
+	type kept struct {
+		i     int
+		score float64
+	}
+	var hits []kept
+	pages := map[string]bool{}
 	for _, dm := range res.Hits {
-		dd, _, ok := ix.docOf(dm.IndexInternalID.Value())
+		dd, i, ok := ix.docOf(dm.IndexInternalID.Value())
 		if !ok {
 			return nil, fmt.Errorf("searching: hit %s is not among the index's documents", dm.ID)
 		}
-		out.Hits = append(out.Hits, hl.hit(dd, dm.Score))
+		page, _, _ := strings.Cut(dd.doc.URL, "#")
+		if pages[page] {
+			continue
+		}
+		pages[page] = true
+		hits = append(hits, kept{i, dm.Score})
+	}
+	if len(res.Hits) < fetch {
+		out.Total = uint64(len(hits)) // every candidate was seen: the count is exact
+	}
+	hl := ix.newHighlighter(p)
+	for _, h := range hits[min(q.From, len(hits)):min(q.From+q.Size, len(hits))] {
+		out.Hits = append(out.Hits, hl.hit(&ix.docs[h.i], h.score))
 	}
 	out.Matched = "none"
-	if len(out.Hits) > 0 && q.From == 0 {
-		_, best, _ := ix.docOf(res.Hits[0].IndexInternalID.Value())
-		_, m := ix.score(sc, best)
+	if len(hits) > 0 {
+		_, m := ix.score(sc, hits[0].i)
 		out.Matched = matchedName(m, len(p.concepts))
-	} else if res.Total > 0 {
-		out.Matched = "any"
 	}
 	out.Facets = rq.facets
 	out.TookMS = float64(time.Since(start).Microseconds()) / 1000

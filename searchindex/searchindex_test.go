@@ -95,7 +95,8 @@ func TestSynonymsFromConfig(t *testing.T) {
 		t.Fatal(err)
 	}
 	got := strings.Join(ids(r), " ")
-	for _, want := range []string{"/techniques/meet-resistance/#pitfalls", "/questions/what-am-i-missing/"} {
+	// The page stands for its pitfalls section (one hit per page).
+	for _, want := range []string{"/techniques/meet-resistance/", "/questions/what-am-i-missing/"} {
 		if !strings.Contains(got, want) {
 			t.Errorf("Search(pushback) = %v, want it to include %s", got, want)
 		}
@@ -214,6 +215,30 @@ func TestNothingToSearchIsBadQuery(t *testing.T) {
 		if _, err := ix.Search(context.Background(), searchindex.Query{Text: text, Size: 3}); !errors.Is(err, searchindex.ErrBadQuery) {
 			t.Errorf("Search(%q): err = %v, want ErrBadQuery", text, err)
 		}
+	}
+}
+
+// TestOneHitPerPage checks that a page's sections do not crowd the results:
+// the best of a page and its sections is shown, the others are not.
+func TestOneHitPerPage(t *testing.T) {
+	docs := []searchindex.Document{
+		{ID: "/p/", Type: "page", URL: "/p/", Title: "Zebras", Body: "Zebras zebras. Stripes."},
+		{ID: "/p/#a", Type: "page", URL: "/p/#a", Page: "Zebras", Title: "Zebra care", Body: "Zebras need care."},
+		{ID: "/p/#b", Type: "page", URL: "/p/#b", Page: "Zebras", Title: "Zebra food", Body: "Zebras eat grass."},
+		{ID: "/q/", Type: "question", URL: "/q/", Title: "Have you seen a zebra?", Body: "Ask it."},
+	}
+	ix, _ := mustOpen(t, docs)
+	r, err := ix.Search(context.Background(), searchindex.Query{Text: "zebra ", Size: 10})
+	if err != nil {
+		t.Fatal(err)
+	}
+	pages := map[string]int{}
+	for _, h := range r.Hits {
+		p, _, _ := strings.Cut(h.URL, "#")
+		pages[p]++
+	}
+	if pages["/p/"] != 1 || pages["/q/"] != 1 || r.Total != 2 {
+		t.Errorf("hits %v (total %d): want one hit for /p/ and one for /q/", ids(r), r.Total)
 	}
 }
 
