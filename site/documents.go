@@ -18,21 +18,21 @@ const DocsFile = "searchdocs.json"
 
 // record is one page as layouts/home.searchdocs.json writes it.
 type record struct {
-	Type       string   `json:"type"`
-	Title      string   `json:"title"`
-	URL        string   `json:"url"`
-	Summary    string   `json:"summary"`
-	Content    string   `json:"content"` // rendered HTML
-	Stage      []string `json:"stage"`
-	Audience   []string `json:"audience"`
-	Technique  []string `json:"technique"`
+	Type       string      `json:"type"`
+	Title      string      `json:"title"`
+	URL        string      `json:"url"`
+	Summary    string      `json:"summary"`
+	Content    string      `json:"content"` // rendered HTML
+	Stage      []string    `json:"stage"`
+	Audience   []string    `json:"audience"`
+	Technique  []string    `json:"technique"`
 	Situations []situation `json:"situations"`
 	Phrases    []string    `json:"phrases"`
 	// TechniqueTitles are the readable names of Technique.
 	TechniqueTitles []string `json:"technique_titles"`
-	Why        string   `json:"why"`
-	FollowUp   []string `json:"follow_up"`
-	Items      []string `json:"items"`
+	Why             string   `json:"why"`
+	FollowUp        []string `json:"follow_up"`
+	Items           []string `json:"items"`
 }
 
 // situation is a situation a page helps in, as the template writes it.

@@ -80,4 +80,3 @@ func Fingerprint(root string) uint64 {
 	}
 	return h.Sum64()
 }
-
