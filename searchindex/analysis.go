@@ -145,11 +145,9 @@ func groupTerm(g int) string { return "~g" + strconv.Itoa(g) }
 // phraseTerm is the index term for a multi-word phrase, its stems joined by '_'.
 func phraseTerm(stems []string) string { return strings.Join(stems, "_") }
 
-// terms returns the index terms of text: every word's stem, plus a group term
-// and, for multi-word members, a phrase term wherever a synonym phrase occurs.
-func (a *analyzer) terms(text string) []string { return a.termsOf(a.tokenize(text)) }
-
-// termsOf is terms for text already tokenized.
+// termsOf returns the index terms of tokenized text: every word's stem, plus a
+// group term and, for multi-word members, a phrase term wherever a synonym
+// phrase occurs.
 func (a *analyzer) termsOf(toks []token) []string {
 	out := make([]string, 0, len(toks)+len(toks)/4)
 	for i, t := range toks {

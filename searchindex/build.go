@@ -213,8 +213,8 @@ var typeWords = map[string]string{
 }
 
 // terms returns the terms of d's title, its own phrases and its whole text,
-// and counts its words in dict. Build and Open both call it, so the index and
-// the ranking agree.
+// and counts its words in dict unless dict is nil. Build and Open both call
+// it, so the index and the ranking agree.
 func (c *stemCache) terms(d Document, dict *dictionaryBuilder) (title, phrases, text []string) {
 	toks := c.tokens(d.Title)
 	title = c.a.termsOf(toks)
@@ -245,7 +245,9 @@ func (c *stemCache) terms(d Document, dict *dictionaryBuilder) (title, phrases, 
 	if w, ok := typeWords[d.Type]; ok {
 		text = append(text, c.a.stem(w))
 	}
-	dict.add(all)
+	if dict != nil {
+		dict.add(all)
+	}
 	return title, phrases, text
 }
 

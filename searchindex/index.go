@@ -211,7 +211,6 @@ func (ix *Index) loadDocs() error {
 	defer reader.Close()
 
 	sc := newStemCache(ix.an)
-	dict := newDictionaryBuilder() // discarded: the stored dictionary is the one in use
 	ix.docs = make([]docData, 0, len(res.Hits))
 	internal := make(map[uint64]int32, len(res.Hits))
 	var df []int32
@@ -226,7 +225,7 @@ func (ix *Index) loadDocs() error {
 		if err != nil || iid == nil {
 			return fmt.Errorf("document %s: no internal id: %v", h.ID, err)
 		}
-		title, phrases, text := sc.terms(d, dict)
+		title, phrases, text := sc.terms(d, nil) // the stored dictionary is the one in use
 		dd := docData{doc: d, title: ix.freqs(title), phrases: ix.freqs(phrases), text: ix.freqs(text), titleLen: float64(len(title)), textLen: float64(len(text))}
 		dd.titleWords = ix.freqs(surfaceTerms(ix.an, append([]string{d.Title}, d.Phrases...)))
 		dd.titleToks = ix.positions(d.Title)

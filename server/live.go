@@ -91,12 +91,16 @@ func (bs *builds) swap(next *build) {
 	if old == nil {
 		return
 	}
-	go func() {
-		old.mu.Lock()
-		old.closed = true
-		old.close()
-		old.mu.Unlock()
-	}()
+	go old.retire()
+}
+
+// retire closes the build once the requests holding it have finished; a
+// request that acquires it afterwards finds it closed and takes the current one.
+func (b *build) retire() {
+	b.mu.Lock()
+	b.closed = true
+	b.close()
+	b.mu.Unlock()
 }
 
 // id is the current build's id, or "" once the server has closed.
@@ -110,10 +114,7 @@ func (bs *builds) id() string {
 // closeAll closes the current build; the server must have stopped serving.
 func (bs *builds) closeAll() {
 	if b := bs.cur.Swap(nil); b != nil {
-		b.mu.Lock()
-		b.closed = true
-		b.close()
-		b.mu.Unlock()
+		b.retire()
 	}
 }
 
@@ -183,7 +184,7 @@ func splitSearchPage(page []byte) (searchPage, error) {
 	}, nil
 }
 
-// logger is the server's structured log.
+// newLogger is the server's structured log: l, or text on stderr.
 func newLogger(l *slog.Logger) *slog.Logger {
 	if l != nil {
 		return l

@@ -54,7 +54,6 @@ var resultsTemplate = template.Must(template.New("results").Funcs(template.FuncM
 	"trusted": func(s string) template.HTML { return template.HTML(s) },
 	"toggle":  toggleURL,
 	"active":  isActive,
-	"page":    pageURL,
 }).Parse(resultsHTML))
 
 // searchHTML answers /search/?q=... with the site's search page and the results

@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"net/url"
 	"os"
-	"slices"
 
 	"github.com/BurntSushi/toml"
 )
@@ -127,19 +126,4 @@ func Worst(maxBytes int) []Search {
 		{Text: pad("a b c d e f g h i j k l m n o p q r s t u v w x y z")},
 		{Text: pad("co pa re cu le st me pr fe de ob")},
 	}
-}
-
-// Sorted returns the queries in a stable order, for reproducible runs.
-func Sorted(s []Search) []Search {
-	out := slices.Clone(s)
-	slices.SortStableFunc(out, func(a, b Search) int {
-		switch {
-		case a.Query() < b.Query():
-			return -1
-		case a.Query() > b.Query():
-			return 1
-		}
-		return 0
-	})
-	return out
 }
