@@ -238,14 +238,7 @@ func TestNoEscapeFromTheBuild(t *testing.T) {
 // checks that no request fails and that each response comes whole from one
 // build: the marker page and the marker word exist only in the new build.
 func TestSwapUnderLoad(t *testing.T) {
-	store, err := buildstore.Open(filepath.Join(t.TempDir(), "builds"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	first, err := build(project.root, store)
-	if err != nil {
-		t.Fatal(err)
-	}
+	store, first := newStore(t)
 	root := copyProject(t)
 	marker := filepath.Join(root, "content", "foundations", "zebracrossing.md")
 	if err := os.WriteFile(marker, []byte("+++\ntitle = \"Zebracrossing\"\nsummary = \"A marker page.\"\nsources = [\"house\"]\n+++\nThe word zebracrossing is only in the second build.\n"), 0o644); err != nil {
@@ -312,18 +305,13 @@ func TestSwapUnderLoad(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(10 * time.Second)
-	for srv.BuildID() != second.ID && time.Now().Before(deadline) {
-		time.Sleep(5 * time.Millisecond)
-	}
+	waitUntil(t, "the new build served", func() bool { return srv.BuildID() == second.ID })
 	time.Sleep(100 * time.Millisecond)
 	// And back: a rollback is a switch like any other.
 	if _, err := builder.Rollback(context.Background(), store); err != nil {
 		t.Fatal(err)
 	}
-	for srv.BuildID() != first.ID && time.Now().Before(deadline) {
-		time.Sleep(5 * time.Millisecond)
-	}
+	waitUntil(t, "the rolled-back build served", func() bool { return srv.BuildID() == first.ID })
 	time.Sleep(100 * time.Millisecond)
 	close(stop)
 	wg.Wait()
@@ -346,14 +334,7 @@ func TestSwapUnderLoad(t *testing.T) {
 // TestBrokenBuildKeepsServing points current at a build whose index is
 // missing: the server says so and keeps answering from the build it has.
 func TestBrokenBuildKeepsServing(t *testing.T) {
-	store, err := buildstore.Open(filepath.Join(t.TempDir(), "builds"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	first, err := build(project.root, store)
-	if err != nil {
-		t.Fatal(err)
-	}
+	store, _ := newStore(t)
 	var log syncBuffer
 	cfg := testConfig(store, &log)
 	cfg.Poll = 5 * time.Millisecond
@@ -362,19 +343,14 @@ func TestBrokenBuildKeepsServing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	deadline := time.Now().Add(5 * time.Second)
-	for srv.BuildID() != second.ID && time.Now().Before(deadline) {
-		time.Sleep(5 * time.Millisecond)
-	}
+	waitUntil(t, "the second build served", func() bool { return srv.BuildID() == second.ID })
 	// Break a third build after publishing it.
 	third, err := build(project.root, store)
 	if err != nil {
 		t.Fatal(err)
 	}
 	os.RemoveAll(third.Build.Index())
-	for !strings.Contains(log.String(), "still serving the previous one") && time.Now().Before(deadline) {
-		time.Sleep(5 * time.Millisecond)
-	}
+	waitUntil(t, "the broken build reported", func() bool { return strings.Contains(log.String(), "still serving the previous one") })
 	if !strings.Contains(log.String(), third.ID) {
 		t.Errorf("log does not name the broken build %s:\n%s", third.ID, log.String())
 	}
@@ -384,7 +360,6 @@ func TestBrokenBuildKeepsServing(t *testing.T) {
 	if r := do(t, "GET", base+"/api/search?q=lions"); r.code != 200 {
 		t.Errorf("search after a broken build: %d", r.code)
 	}
-	_ = first
 }
 
 // TestAccessLog checks one line per request, with status and latency, and no
@@ -421,6 +396,33 @@ func TestAccessLog(t *testing.T) {
 		if got := strings.Contains(log.String(), "secret"); got != logQueries {
 			t.Errorf("LogQueries=%v: query text in log = %v", logQueries, got)
 		}
+	}
+}
+
+// newStore makes a build store in a temporary directory with one build of the
+// real playbook.
+func newStore(t *testing.T) (*buildstore.Store, builder.Result) {
+	t.Helper()
+	store, err := buildstore.Open(filepath.Join(t.TempDir(), "builds"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	first, err := build(project.root, store)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return store, first
+}
+
+// waitUntil polls ok until it holds, failing the test after a generous while.
+func waitUntil(t *testing.T, what string, ok func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(30 * time.Second)
+	for !ok() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }
 
