@@ -27,6 +27,9 @@ type build struct {
 	// vocab labels filters and kinds on the search page (the site's /vocab.json).
 	vocab    vocab
 	notFound []byte
+	// gzipped holds each text file compressed, by name, the first time it is
+	// asked for: the build never changes, so neither does the compressed copy.
+	gzipped sync.Map
 
 	mu     sync.RWMutex // read-held by each request using the build
 	closed bool

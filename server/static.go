@@ -38,8 +38,8 @@ var fingerprinted = regexp.MustCompile(`\.[0-9a-f]{32,64}\.[a-z0-9]+$`)
 
 // static serves the build's site. It never lists a directory, never leaves the
 // site (os.Root refuses .. and symbolic links out of it), hides dotfiles,
-// answers a missing page with the site's own 404 page, compresses text, and
-// validates with ETag and Last-Modified.
+// answers a missing page with the site's own 404 page, compresses text (once
+// per file and build), and validates with ETag and Last-Modified.
 func (s *Server) static() http.Handler {
 	gz := &sync.Pool{New: func() any { w, _ := gzip.NewWriterLevel(io.Discard, gzip.BestSpeed); return w }}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -114,21 +114,25 @@ func (s *Server) static() http.Handler {
 		}
 		// Compressed bodies have their own ETag, as RFC 9110 asks of encodings.
 		h.Set("ETag", strings.TrimSuffix(etag, `"`)+`-gz"`)
-		var buf bytes.Buffer
-		zw := gz.Get().(*gzip.Writer)
-		zw.Reset(&buf)
-		_, err = io.Copy(zw, f)
-		if err == nil {
-			err = zw.Close()
-		}
-		gz.Put(zw)
-		if err != nil {
-			s.log.Error("compressing", "file", name, "err", err)
-			http.Error(w, "could not read the file", http.StatusInternalServerError)
-			return
+		body, ok := b.gzipped.Load(name)
+		if !ok {
+			var buf bytes.Buffer
+			zw := gz.Get().(*gzip.Writer)
+			zw.Reset(&buf)
+			_, err = io.Copy(zw, f)
+			if err == nil {
+				err = zw.Close()
+			}
+			gz.Put(zw)
+			if err != nil {
+				s.log.Error("compressing", "file", name, "err", err)
+				http.Error(w, "could not read the file", http.StatusInternalServerError)
+				return
+			}
+			body, _ = b.gzipped.LoadOrStore(name, buf.Bytes())
 		}
 		h.Set("Content-Encoding", "gzip")
-		http.ServeContent(w, r, name, info.ModTime(), bytes.NewReader(buf.Bytes()))
+		http.ServeContent(w, r, name, info.ModTime(), bytes.NewReader(body.([]byte)))
 	})
 }
 
