@@ -212,37 +212,55 @@ var typeWords = map[string]string{
 	"technique": "technique",
 }
 
-// terms returns the terms of d's title, its own phrases and its whole text,
-// and counts its words in dict unless dict is nil. Build and Open both call
-// it, so the index and the ranking agree.
-func (c *stemCache) terms(d Document, dict *dictionaryBuilder) (title, phrases, text []string) {
-	toks := c.tokens(d.Title)
-	title = c.a.termsOf(toks)
-	all := append([]token(nil), toks...)
+// docTokens are a document's words, field by field, analysed once whatever is
+// made of them: index terms, ranking statistics, highlighting positions.
+type docTokens struct {
+	title, page, body []token
+	phrases           [][]token
+	situations        [][][]token // per situation: its title, then its phrases
+}
+
+// tokensOf analyses d, filling the cache with the stems it meets.
+func (c *stemCache) tokensOf(d Document) docTokens {
+	dt := docTokens{title: c.tokens(d.Title), page: c.tokens(d.Page), body: c.tokens(d.Body)}
 	for _, p := range d.Phrases {
-		pt := c.tokens(p)
+		dt.phrases = append(dt.phrases, c.tokens(p))
+	}
+	for _, s := range d.Situations {
+		st := [][]token{c.tokens(s.Title)}
+		for _, p := range s.Phrases {
+			st = append(st, c.tokens(p))
+		}
+		dt.situations = append(dt.situations, st)
+	}
+	return dt
+}
+
+// terms returns the terms of a document's title, its own phrases and its whole
+// text, and counts its words in dict unless dict is nil. Build and Open both
+// call it, so the index and the ranking agree.
+func (c *stemCache) terms(dt docTokens, typ string, dict *dictionaryBuilder) (title, phrases, text []string) {
+	title = c.a.termsOf(dt.title)
+	all := append([]token(nil), dt.title...)
+	for _, pt := range dt.phrases {
 		all = append(all, pt...)
 		phrases = append(phrases, c.a.termsOf(pt)...)
 	}
 	phrases = uniqueTerms(phrases)
 
-	bodyToks := c.tokens(d.Body)
-	all = append(all, bodyToks...)
+	all = append(all, dt.body...)
 	text = append(append([]string(nil), title...), phrases...)
-	if d.Page != "" {
-		text = append(text, c.a.termsOf(c.tokens(d.Page))...)
-	}
-	text = append(text, c.a.termsOf(bodyToks)...)
+	text = append(text, c.a.termsOf(dt.page)...)
+	text = append(text, c.a.termsOf(dt.body)...)
 	var situations []string
-	for _, s := range d.Situations {
-		for _, p := range append([]string{s.Title}, s.Phrases...) {
-			pt := c.tokens(p)
+	for _, st := range dt.situations {
+		for _, pt := range st {
 			all = append(all, pt...)
 			situations = append(situations, c.a.termsOf(pt)...)
 		}
 	}
 	text = append(text, uniqueTerms(situations)...)
-	if w, ok := typeWords[d.Type]; ok {
+	if w, ok := typeWords[typ]; ok {
 		text = append(text, c.a.stem(w))
 	}
 	if dict != nil {
@@ -253,7 +271,7 @@ func (c *stemCache) terms(d Document, dict *dictionaryBuilder) (title, phrases, 
 
 // fields returns what Bleve indexes for d and counts its words in dict.
 func (c *stemCache) fields(d Document, dict *dictionaryBuilder) (map[string]interface{}, error) {
-	_, _, text := c.terms(d, dict)
+	_, _, text := c.terms(c.tokensOf(d), d.Type, dict)
 	stored, err := json.Marshal(d)
 	if err != nil {
 		return nil, err

@@ -8,7 +8,6 @@ import (
 	"math"
 	"os"
 	"slices"
-	"strings"
 	"sync"
 	"time"
 
@@ -123,10 +122,9 @@ type groupAt struct {
 	group  int
 }
 
-// positions analyses text for highlighting. Every stem is already numbered,
-// since the text was analysed for ranking first.
-func (ix *Index) positions(text string) positions {
-	toks := ix.an.tokenize(text)
+// positions keeps a text's tokens for highlighting. Every stem is already
+// numbered, since the ranking's statistics were counted first.
+func (ix *Index) positions(toks []token) positions {
 	p := positions{toks: make([]position, len(toks))}
 	for i, t := range toks {
 		id, ok := ix.termIDs[t.stem]
@@ -225,13 +223,19 @@ func (ix *Index) loadDocs() error {
 		if err != nil || iid == nil {
 			return fmt.Errorf("document %s: no internal id: %v", h.ID, err)
 		}
-		title, phrases, text := sc.terms(d, nil) // the stored dictionary is the one in use
+		dt := sc.tokensOf(d)
+		title, phrases, text := sc.terms(dt, d.Type, nil) // the stored dictionary is the one in use
 		dd := docData{doc: d, title: ix.freqs(title), phrases: ix.freqs(phrases), text: ix.freqs(text), titleLen: float64(len(title)), textLen: float64(len(text))}
-		dd.titleWords = ix.freqs(surfaceTerms(ix.an, append([]string{d.Title}, d.Phrases...)))
-		dd.titleToks = ix.positions(d.Title)
-		dd.bodyToks = ix.positions(d.Body)
-		for _, st := range d.Situations {
-			dd.situationToks = append(dd.situationToks, ix.positions(st.Title+". "+strings.Join(st.Phrases, ". ")))
+		dd.titleWords = ix.freqs(surfaceTerms(append([][]token{dt.title}, dt.phrases...)))
+		dd.titleToks = ix.positions(dt.title)
+		dd.bodyToks = ix.positions(dt.body)
+		for _, st := range dt.situations {
+			// Only which words a situation has matters (for Hit.Via), not where.
+			var all []token
+			for _, pt := range st {
+				all = append(all, pt...)
+			}
+			dd.situationToks = append(dd.situationToks, ix.positions(all))
 		}
 		for len(df) < len(ix.termIDs) {
 			df = append(df, 0)
@@ -302,10 +306,10 @@ func (ix *Index) loadDocs() error {
 // surfaceTerm is the ranking's term for a word as written, apart from stems.
 func surfaceTerm(word string) string { return "=" + word }
 
-func surfaceTerms(a *analyzer, texts []string) []string {
+func surfaceTerms(texts [][]token) []string {
 	var out []string
-	for _, t := range texts {
-		for _, tok := range a.tokenize(t) {
+	for _, toks := range texts {
+		for _, tok := range toks {
 			out = append(out, surfaceTerm(tok.word))
 		}
 	}
