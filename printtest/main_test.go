@@ -24,6 +24,7 @@ import (
 
 	"github.com/buyin/playbook/internal/browsertest"
 	"github.com/buyin/playbook/printsheet"
+	"github.com/buyin/playbook/server"
 	"github.com/buyin/playbook/site"
 )
 
@@ -54,8 +55,8 @@ func run(m *testing.M) int {
 	return m.Run()
 }
 
-// csp is the policy the site will be served under: no inline script or style.
-const csp = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'"
+// csp is the policy the server sends: no inline script or style.
+const csp = server.ContentSecurityPolicy
 
 // serve serves the built site as the service will: the files, and the basket
 // handler on /basket/.
@@ -73,18 +74,9 @@ func serve(t *testing.T) *httptest.Server {
 	return srv
 }
 
-// need finds a program the browser tests need, or skips (or fails, when
-// BUYIN_REQUIRE_BROWSER is set) without it.
 func need(t *testing.T, prog, pkg string) string {
 	t.Helper()
-	path, err := exec.LookPath(prog)
-	if err != nil {
-		if os.Getenv("BUYIN_REQUIRE_BROWSER") != "" {
-			t.Fatalf("%s not found (apt-get install -y %s): %v", prog, pkg, err)
-		}
-		t.Skipf("%s not installed (apt-get install -y %s)", prog, pkg)
-	}
-	return path
+	return browsertest.Need(t, prog, "apt-get install -y "+pkg)
 }
 
 // browser starts Debian's headless Chromium for a test, with poppler to read

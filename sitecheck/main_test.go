@@ -7,7 +7,6 @@ import (
 	"io"
 	"log/slog"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
@@ -86,20 +85,13 @@ func serve(t *testing.T) string {
 // BUYIN_REQUIRE_BROWSER is set) without it.
 func need(t *testing.T, prog, install string) string {
 	t.Helper()
-	path, err := exec.LookPath(prog)
-	if err != nil {
-		missing(t, "%s not found (%s): %v", prog, install, err)
-	}
-	return path
+	return browsertest.Need(t, prog, install)
 }
 
 // missing skips a test for want of a tool, or fails it when the tools are required.
 func missing(t *testing.T, format string, args ...any) {
 	t.Helper()
-	if os.Getenv("BUYIN_REQUIRE_BROWSER") != "" {
-		t.Fatalf(format, args...)
-	}
-	t.Skipf(format, args...)
+	browsertest.Missing(t, format, args...)
 }
 
 // viewport is a window size, in CSS pixels.

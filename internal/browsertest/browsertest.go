@@ -5,12 +5,35 @@ package browsertest
 import (
 	"context"
 	"os"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
 
 	"github.com/chromedp/chromedp"
 )
+
+// Need returns the path of a program the browser tests need. Without it the
+// test is skipped, or fails when BUYIN_REQUIRE_BROWSER is set (as in CI), with
+// install saying how to get it.
+func Need(tb testing.TB, prog, install string) string {
+	tb.Helper()
+	path, err := exec.LookPath(prog)
+	if err != nil {
+		Missing(tb, "%s not found (%s): %v", prog, install, err)
+	}
+	return path
+}
+
+// Missing skips a test for want of a tool, or fails it when the tools are
+// required (BUYIN_REQUIRE_BROWSER).
+func Missing(tb testing.TB, format string, args ...any) {
+	tb.Helper()
+	if os.Getenv("BUYIN_REQUIRE_BROWSER") != "" {
+		tb.Fatalf(format, args...)
+	}
+	tb.Skipf(format, args...)
+}
 
 // Start runs the Chromium at path for the test, with a window of width by
 // height and a fresh profile, and returns a context for chromedp actions that

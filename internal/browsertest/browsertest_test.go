@@ -1,8 +1,6 @@
 package browsertest_test
 
 import (
-	"os"
-	"os/exec"
 	"testing"
 	"time"
 
@@ -12,13 +10,7 @@ import (
 )
 
 func TestStartOpensAPageOfTheSizeAsked(t *testing.T) {
-	path, err := exec.LookPath("chromium")
-	if err != nil {
-		if os.Getenv("BUYIN_REQUIRE_BROWSER") != "" {
-			t.Fatal("chromium is not installed: apt-get install -y chromium")
-		}
-		t.Skip("chromium is not installed")
-	}
+	path := browsertest.Need(t, "chromium", "apt-get install -y chromium")
 	ctx := browsertest.Start(t, path, 640, 480, time.Minute)
 	var width int
 	if err := chromedp.Run(ctx, chromedp.Navigate("about:blank"), chromedp.Evaluate(`window.innerWidth`, &width)); err != nil {
