@@ -25,8 +25,6 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
-	"runtime"
-	"runtime/debug"
 	"syscall"
 	"time"
 
@@ -190,14 +188,7 @@ func serve(ctx context.Context, store *buildstore.Store, s settings.Search, stde
 	if err != nil {
 		return err
 	}
-	// The package initialisers of the linked-in Hugo and the opening of the
-	// index leave garbage behind; a server that only reads should give it back
-	// before it starts answering.
-	runtime.GC()
-	debug.FreeOSMemory()
-	// A search allocates tens of kilobytes and keeps none of it: collecting
-	// more often keeps the resident size near the live heap at little cost.
-	debug.SetGCPercent(50)
+	server.TuneMemory()
 	if err := srv.Open(s.Addr); err != nil {
 		srv.Close(time.Second)
 		return err

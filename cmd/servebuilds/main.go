@@ -18,8 +18,6 @@ import (
 	"log/slog"
 	"os"
 	"os/signal"
-	"runtime"
-	"runtime/debug"
 	"syscall"
 	"time"
 
@@ -72,9 +70,7 @@ func run(ctx context.Context, config, builds, addr string, logQueries bool) erro
 	if err != nil {
 		return err
 	}
-	runtime.GC()
-	debug.FreeOSMemory()
-	debug.SetGCPercent(50) // see cmd/indexer: searches keep nothing they allocate
+	server.TuneMemory()
 	if err := srv.Open(s.Addr); err != nil {
 		srv.Close(time.Second)
 		return err
