@@ -20,12 +20,13 @@ var Sources = []string{"config.toml", "content", "data", "layouts", "static", "a
 // Changes sends on the returned channel each time the files under root's
 // Sources change (a file added, removed, resized or touched), once they have
 // been still for settle, so that an editor's several writes make one build.
-// The channel is closed when ctx is done.
+// The channel is closed when ctx is done. Changes are counted from the state
+// of the files when Changes is called, before it returns.
 func Changes(ctx context.Context, root string, interval, settle time.Duration) <-chan struct{} {
 	out := make(chan struct{})
+	last := Fingerprint(root)
 	go func() {
 		defer close(out)
-		last := Fingerprint(root)
 		var changedAt time.Time
 		t := time.NewTicker(interval)
 		defer t.Stop()

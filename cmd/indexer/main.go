@@ -189,6 +189,12 @@ func serve(ctx context.Context, store *buildstore.Store, s settings.Search, stde
 		return err
 	}
 	server.TuneMemory()
+	var changes <-chan struct{}
+	if rebuild != nil {
+		// Watch from before the server answers, so that no edit made once it
+		// is up can be taken for the state it started from.
+		changes = watch.Changes(ctx, root, 100*time.Millisecond, 50*time.Millisecond)
+	}
 	if err := srv.Open(s.Addr); err != nil {
 		srv.Close(time.Second)
 		return err
@@ -196,7 +202,7 @@ func serve(ctx context.Context, store *buildstore.Store, s settings.Search, stde
 	logger.Info("serving the playbook", "url", "http://"+srv.Addr()+"/", "build", srv.BuildID(), "watch", rebuild != nil)
 	if rebuild != nil {
 		go func() {
-			for range watch.Changes(ctx, root, 100*time.Millisecond, 50*time.Millisecond) {
+			for range changes {
 				start := time.Now()
 				res, err := rebuild(ctx)
 				if err == nil {
