@@ -7,9 +7,11 @@ package builder
 import (
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
+	"syscall"
 	"time"
 
 	"github.com/buyin/playbook/internal/buildstore"
@@ -32,6 +34,9 @@ type Config struct {
 	// only the documents that changed (searchindex.Update): for an author's
 	// edits under serve -watch.
 	Incremental bool
+	// Verify opens a staged build the way a server will serve it, and probes
+	// it (server.Check). A build it refuses is not published. Nil skips it.
+	Verify func(buildstore.Build) error
 }
 
 // Result describes a published build.
@@ -44,7 +49,13 @@ type Result struct {
 	Took    time.Duration `json:"took_ns"`
 	// Phases says how long each part took: validate, site, index.
 	Phases map[string]time.Duration `json:"phases_ns"`
+	// Files is the build's manifest: every file with its size and hash, so
+	// that a copy can be checked before it is published (Install).
+	Files []buildstore.File `json:"files,omitempty"`
 }
+
+// InfoFile is where a build describes itself (a Result).
+const InfoFile = "build.json"
 
 // docsFile is where the search records go, beside the site and not in it.
 const docsFile = "searchdocs.json"
@@ -67,20 +78,25 @@ func Build(ctx context.Context, cfg Config) (Result, error) {
 		return Result{}, err
 	}
 	res, err := render(ctx, cfg, st)
+	if err == nil && cfg.Verify != nil {
+		if err = cfg.Verify(st.Build()); err != nil {
+			err = fmt.Errorf("build %s refused, nothing published: %w", st.ID, err)
+		}
+	}
 	if err != nil {
 		st.Discard()
-		return Result{}, err
+		return Result{}, diskFull(err, cfg.Store)
 	}
 	res.Phases["validate"] = validated
-	b, err := st.Publish()
+	b, err := st.Publish("build")
 	if err != nil {
 		st.Discard()
-		return Result{}, err
+		return Result{}, diskFull(err, cfg.Store)
 	}
 	res.Build, res.ID = b, b.ID
-	if err := cfg.Store.Prune(max(cfg.Keep, 1)); err != nil {
+	if err := prune(cfg.Store, cfg.Keep, b.ID); err != nil {
 		// The new build is served; failing to tidy old ones is not a failed build.
-		return res, fmt.Errorf("build %s published, but %w", b.ID, err)
+		return res, err
 	}
 	res.Took = time.Since(start)
 	return res, nil
@@ -117,24 +133,74 @@ func render(ctx context.Context, cfg Config, st *buildstore.Staging) (Result, er
 	}
 	phases["index"] = time.Since(start)
 	res := Result{ID: st.ID, Documents: len(docs), Changed: changed, Phases: phases}
+	if res.Files, err = buildstore.Manifest(st.Dir, InfoFile); err != nil {
+		return Result{}, err
+	}
 	info, err := json.MarshalIndent(res, "", "  ")
 	if err != nil {
 		return Result{}, err
 	}
-	if err := os.WriteFile(filepath.Join(st.Dir, "build.json"), info, 0o644); err != nil {
-		return Result{}, fmt.Errorf("writing build.json: %w", err)
+	if err := os.WriteFile(filepath.Join(st.Dir, InfoFile), info, 0o644); err != nil {
+		return Result{}, fmt.Errorf("writing %s: %w", InfoFile, err)
 	}
+	res.Files = nil // in the file, not in every caller's memory
 	return res, nil
 }
 
-// Rollback makes the previous build current again, under the lock.
-func Rollback(ctx context.Context, store *buildstore.Store) (buildstore.Build, error) {
+// ReadInfo reads what build b says of itself.
+func ReadInfo(b buildstore.Build) (Result, error) {
+	data, err := os.ReadFile(filepath.Join(b.Dir, InfoFile))
+	if err != nil {
+		return Result{}, fmt.Errorf("build %s: %w", b.ID, err)
+	}
+	var res Result
+	if err := json.Unmarshal(data, &res); err != nil {
+		return Result{}, fmt.Errorf("build %s: %s: %w", b.ID, InfoFile, err)
+	}
+	res.Build = b
+	return res, nil
+}
+
+// diskFull adds to an error caused by a full disk how much room a build takes
+// (the size of the current one) and what to do.
+func diskFull(err error, store *buildstore.Store) error {
+	if !errors.Is(err, syscall.ENOSPC) {
+		return err
+	}
+	need := "a build's size"
+	if cur, cerr := store.Current(); cerr == nil {
+		if n, serr := buildstore.Size(cur); serr == nil {
+			need = fmt.Sprintf("about %d MB (the size of the current build)", (n+1<<20-1)>>20)
+		}
+	}
+	return fmt.Errorf("%w: the disk holding %s is full; a new build needs %s free, and the store keeps keep_builds + 1 builds: free space or lower keep_builds", err, store.Dir(), need)
+}
+
+// Rollback makes the build that was current before the current one current
+// again, under the lock, skipping builds that verify refuses (nil: none). With
+// to, it makes that build current instead, if verify accepts it.
+func Rollback(ctx context.Context, store *buildstore.Store, to string, verify func(buildstore.Build) error) (buildstore.Build, error) {
 	unlock, err := store.Lock(ctx)
 	if err != nil {
 		return buildstore.Build{}, err
 	}
 	defer unlock()
-	b, err := store.Rollback()
+	if to == "" {
+		b, err := store.Rollback(verify)
+		if err != nil {
+			return buildstore.Build{}, fmt.Errorf("rolling back: %w", err)
+		}
+		return b, nil
+	}
+	if err := buildstore.ValidID(to); err != nil {
+		return buildstore.Build{}, fmt.Errorf("rolling back: %w", err)
+	}
+	if verify != nil {
+		if err := verify(store.Build(to)); err != nil {
+			return buildstore.Build{}, fmt.Errorf("rolling back to %s: %w", to, err)
+		}
+	}
+	b, err := store.Switch(to, "rollback")
 	if err != nil {
 		return buildstore.Build{}, fmt.Errorf("rolling back: %w", err)
 	}

@@ -5,10 +5,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"log/slog"
 	"os"
+	"path/filepath"
+	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/buyin/playbook/internal/buildstore"
@@ -27,6 +31,8 @@ type build struct {
 	// vocab labels filters and kinds on the search page (the site's /vocab.json).
 	vocab    vocab
 	notFound []byte
+	// release gives up the hold on the build's directory.
+	release func()
 	// gzipped holds each text file compressed, by name, the first time it is
 	// asked for: the build never changes, so neither does the compressed copy.
 	gzipped sync.Map
@@ -35,16 +41,42 @@ type build struct {
 	closed bool
 }
 
-// openBuild opens a published build for serving.
-func openBuild(b buildstore.Build, timeout time.Duration) (*build, error) {
+// openBuild opens a build for serving. With store, it first holds the build
+// (Store.Hold), so that no build or publish removes it while it is open.
+func openBuild(store *buildstore.Store, b buildstore.Build, timeout time.Duration) (*build, error) {
+	var release func()
+	if store != nil {
+		var err error
+		if release, err = store.Hold(b); err != nil {
+			return nil, err
+		}
+	}
+	ob, err := openFiles(b, timeout)
+	if err != nil {
+		if release != nil {
+			release()
+		}
+		return nil, fmt.Errorf("opening build %s: %w", b.ID, err)
+	}
+	ob.release = release
+	return ob, nil
+}
+
+// openFiles opens what a server serves of build b.
+func openFiles(b buildstore.Build, timeout time.Duration) (*build, error) {
+	// Bleve reports a file it may not read as "metadata missing"; say which
+	// file and why instead.
+	if err := readable(b.Index()); err != nil {
+		return nil, err
+	}
 	root, err := os.OpenRoot(b.Public())
 	if err != nil {
-		return nil, fmt.Errorf("opening build %s: %w", b.ID, err)
+		return nil, fmt.Errorf("the site: %w", err)
 	}
 	ix, err := searchindex.Open(b.Index(), searchindex.Options{Timeout: timeout})
 	if err != nil {
 		root.Close()
-		return nil, fmt.Errorf("opening build %s: %w", b.ID, err)
+		return nil, fmt.Errorf("the search index: %w", err)
 	}
 	ob := &build{id: b.ID, root: root, index: ix}
 	page, err := root.ReadFile("search/index.html")
@@ -53,19 +85,78 @@ func openBuild(b buildstore.Build, timeout time.Duration) (*build, error) {
 	}
 	if err != nil {
 		ob.close()
-		return nil, fmt.Errorf("opening build %s: the search page: %w", b.ID, err)
+		return nil, fmt.Errorf("the search page: %w", err)
 	}
 	if ob.vocab, err = readVocab(root); err != nil {
 		ob.close()
-		return nil, fmt.Errorf("opening build %s: %w", b.ID, err)
+		return nil, err
 	}
 	ob.notFound, _ = root.ReadFile("404.html") // a site without one gets a plain 404
 	return ob, nil
 }
 
+// readable checks that every file under dir can be opened for reading.
+func readable(dir string) error {
+	return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			var f *os.File
+			if f, err = os.Open(p); err == nil {
+				f.Close()
+			}
+		}
+		if err != nil {
+			return fmt.Errorf("cannot read %s: %w (a build must be readable by the server's user: publish it readable by the group, or chmod -R g+rX it)", p, err)
+		}
+		return nil
+	})
+}
+
+// Check opens build b with the code that serves it and probes it: the home
+// page, the search page and its markers, the vocabulary, the index with a
+// search, and the 404 page. A build that passes can be served; the error
+// names the file and what is wrong. Builds are checked before they are
+// published.
+func Check(b buildstore.Build) error {
+	ob, err := openFiles(b, 5*time.Second)
+	if err != nil {
+		return fmt.Errorf("build %s cannot be served: %w", b.ID, err)
+	}
+	defer ob.close()
+	if err := ob.probe(); err != nil {
+		return fmt.Errorf("build %s cannot be served: %w", b.ID, err)
+	}
+	if ob.notFound == nil {
+		return fmt.Errorf("build %s cannot be served: public/404.html is missing: the site's layouts must make a 404 page", b.ID)
+	}
+	if _, err := ob.index.Search(context.Background(), searchindex.Query{Text: probeQuery, Size: 1}); err != nil {
+		return fmt.Errorf("build %s cannot be served: a probe search for %q failed: %w", b.ID, probeQuery, err)
+	}
+	return nil
+}
+
+// probeQuery is searched to check a build's index: any answer, even none, is
+// a working index.
+const probeQuery = "buy-in"
+
+// probe checks what a health check asks of a build being served: a home page
+// to read and an index with documents.
+func (b *build) probe() error {
+	info, err := b.root.Stat("index.html")
+	if err != nil || !info.Mode().IsRegular() || info.Size() == 0 {
+		return fmt.Errorf("public/index.html, the home page, is missing or empty")
+	}
+	if b.index.DocCount() == 0 {
+		return fmt.Errorf("the search index has no documents")
+	}
+	return nil
+}
+
 func (b *build) close() {
 	b.index.Close()
 	b.root.Close()
+	if b.release != nil {
+		b.release()
+	}
 }
 
 // builds holds the build being served and switches to a new one whole.
@@ -122,11 +213,18 @@ func (bs *builds) closeAll() {
 }
 
 // watch switches to each newly published build until ctx is done. It polls the
-// store's current link, which costs one readlink(2) per interval.
+// store's current link, which costs one readlink(2) per interval. A build that
+// cannot be opened is tried again when its files change (a repaired copy, a
+// fixed permission) and every retryEvery in any case; the failure is logged
+// once for each different error.
 func (s *Server) watch(ctx context.Context, interval time.Duration) {
 	t := time.NewTicker(interval)
 	defer t.Stop()
-	failed := ""
+	type failure struct {
+		id, stamp, msg string
+		at             time.Time
+	}
+	var failed failure
 	for {
 		select {
 		case <-ctx.Done():
@@ -140,20 +238,61 @@ func (s *Server) watch(ctx context.Context, interval time.Duration) {
 			}
 			continue
 		}
-		if cur.ID == s.builds.id() || cur.ID == failed {
+		if cur.ID == s.builds.id() {
+			s.fallback.Store(nil)
+			continue
+		}
+		stamp := fingerprint(cur)
+		if cur.ID == failed.id && stamp == failed.stamp && time.Since(failed.at) < retryEvery {
 			continue
 		}
 		if err := s.Switch(cur); err != nil {
-			// Keep serving the build we have; say so once per bad build.
-			failed = cur.ID
-			s.log.Error("new build not served; still serving the previous one", "build", cur.ID, "err", err)
+			if cur.ID != failed.id || err.Error() != failed.msg {
+				s.log.Error("new build not served; still serving the previous one", "build", cur.ID, "serving", s.builds.id(), "err", err)
+			}
+			failed = failure{cur.ID, stamp, err.Error(), time.Now()}
+			msg := fmt.Sprintf("current build %s cannot be opened: %v", cur.ID, err)
+			s.fallback.Store(&msg)
+			continue
+		}
+		failed = failure{}
+		s.fallback.Store(nil)
+	}
+}
+
+// retryEvery is how often a build that would not open is tried again even
+// when nothing about its files seems to have changed.
+const retryEvery = 30 * time.Second
+
+// fingerprint sums up the state of a build's top directories: a copy, a
+// deletion or a change of permission changes it.
+func fingerprint(b buildstore.Build) string {
+	var sb strings.Builder
+	for _, p := range []string{b.Dir, b.Public(), b.Index(), filepath.Join(b.Public(), "index.html"), filepath.Join(b.Public(), "search", "index.html")} {
+		info, err := os.Stat(p)
+		if err != nil {
+			sb.WriteString("-;")
+			continue
+		}
+		var ctime int64
+		if st, ok := info.Sys().(*syscall.Stat_t); ok {
+			ctime = st.Ctim.Nano()
+		}
+		fmt.Fprintf(&sb, "%d,%d,%d,%v;", info.Size(), info.ModTime().UnixNano(), ctime, info.Mode())
+	}
+	if entries, err := os.ReadDir(b.Index()); err == nil {
+		for _, e := range entries {
+			if info, err := e.Info(); err == nil {
+				fmt.Fprintf(&sb, "%s,%d,%v;", e.Name(), info.Size(), info.Mode())
+			}
 		}
 	}
+	return sb.String()
 }
 
 // Switch opens b and serves it from now on.
 func (s *Server) Switch(b buildstore.Build) error {
-	next, err := openBuild(b, s.cfg.SearchTimeout)
+	next, err := openBuild(s.cfg.Store, b, s.cfg.SearchTimeout)
 	if err != nil {
 		return err
 	}
@@ -164,6 +303,35 @@ func (s *Server) Switch(b buildstore.Build) error {
 	s.builds.swap(next)
 	s.log.Info("serving build", "build", b.ID, "previous", prev, "documents", next.index.DocCount())
 	return nil
+}
+
+// start opens the store's current build or, if it cannot be opened, the
+// newest other build that can, saying so in the log and in /healthz.
+func (s *Server) start() error {
+	cur, err := s.cfg.Store.Current()
+	if err != nil {
+		return err
+	}
+	curErr := s.Switch(cur)
+	if curErr == nil {
+		return nil
+	}
+	ids, err := s.cfg.Store.List()
+	if err != nil {
+		return errors.Join(curErr, err)
+	}
+	for i := len(ids) - 1; i >= 0; i-- {
+		if ids[i] == cur.ID {
+			continue
+		}
+		if err := s.Switch(s.cfg.Store.Build(ids[i])); err == nil {
+			msg := fmt.Sprintf("current build %s cannot be opened: %v", cur.ID, curErr)
+			s.fallback.Store(&msg)
+			s.log.Error("the current build cannot be opened; serving the newest build that can", "current", cur.ID, "serving", ids[i], "err", curErr)
+			return nil
+		}
+	}
+	return fmt.Errorf("%w, and no other build in %s can be opened: publish a good build (indexer build, or indexer publish)", curErr, s.cfg.Store.Dir())
 }
 
 // splitSearchPage finds the markers in the site's search page where the server

@@ -24,6 +24,9 @@ func securityHeaders(h http.Handler) http.Handler {
 		hd.Set("X-Frame-Options", "DENY")
 		hd.Set("Cross-Origin-Opener-Policy", "same-origin")
 		hd.Set("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+		// Revalidate unless the handler says otherwise: redirects and errors
+		// included, so that no cache keeps an answer of one build for the next.
+		hd.Set("Cache-Control", "no-cache")
 		h.ServeHTTP(w, r)
 	})
 }
@@ -84,7 +87,9 @@ func (s *Server) accessLog(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		start := time.Now()
 		lw := &logWriter{ResponseWriter: w}
+		s.inFlight.Add(1)
 		defer func() {
+			s.inFlight.Add(-1)
 			if p := recover(); p != nil {
 				// A panic is a bug: log it, answer 500 if nothing was sent, keep serving.
 				s.log.Error("panic serving request", "path", r.URL.Path, "panic", p)
@@ -97,7 +102,8 @@ func (s *Server) accessLog(h http.Handler) http.Handler {
 			if status == 0 {
 				status = http.StatusOK
 			}
-			if r.Context().Err() != nil && status != http.StatusServiceUnavailable {
+			cut := s.cut.Load() && r.Context().Err() != nil
+			if r.Context().Err() != nil && status != http.StatusServiceUnavailable && !cut {
 				status = statusClientGone
 			}
 			attrs := []any{
@@ -107,6 +113,9 @@ func (s *Server) accessLog(h http.Handler) http.Handler {
 				"bytes", lw.bytes,
 				"ms", float64(time.Since(start).Microseconds()) / 1000,
 				"build", lw.build,
+			}
+			if cut {
+				attrs = append(attrs, "cut", "at shutdown")
 			}
 			if r.URL.RawQuery != "" {
 				if s.cfg.LogQueries {

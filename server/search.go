@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strconv"
 	"strings"
+	"time"
 	"unicode/utf8"
 
 	"github.com/buyin/playbook/searchindex"
@@ -77,16 +78,29 @@ func parseQuery(vals url.Values, lim Limits) (searchindex.Query, error) {
 	return q, nil
 }
 
-// search runs q on the request's build if a search slot is free. It never
-// waits for a slot: under overload, answering 503 at once lets the client retry
-// sooner than a queue would.
+// search runs q on the request's build once a search slot is free. A search
+// waits for a slot for up to Config.MaxWait: searches take a millisecond or
+// two, so a burst is served a few milliseconds late instead of refused. Only
+// a search still waiting then is refused (503, Retry-After).
 func (s *Server) search(r *http.Request, q searchindex.Query) (*searchindex.Result, error) {
 	select {
 	case s.slots <- struct{}{}:
-		defer func() { <-s.slots }()
 	default:
-		return nil, errBusy
+		if s.cfg.MaxWait < 0 {
+			return nil, errBusy
+		}
+		t := time.NewTimer(s.cfg.MaxWait)
+		select {
+		case s.slots <- struct{}{}:
+			t.Stop()
+		case <-t.C:
+			return nil, errBusy
+		case <-r.Context().Done():
+			t.Stop()
+			return nil, r.Context().Err()
+		}
 	}
+	defer func() { <-s.slots }()
 	return buildOf(r).index.Search(r.Context(), q)
 }
 

@@ -34,9 +34,13 @@ type Config struct {
 	Limits Limits
 	// SearchTimeout bounds each search.
 	SearchTimeout time.Duration
-	// MaxSearches is the number of searches run at once; more get 503 at once.
-	// Zero means twice the number of CPUs.
+	// MaxSearches is the number of searches run at once; more wait for a
+	// slot. Zero means twice the number of CPUs.
 	MaxSearches int
+	// MaxWait is how long a search waits for a slot before it is refused
+	// with 503 and Retry-After. Zero means DefaultMaxWait; negative, no wait.
+	MaxWait time.Duration
+
 	// Poll is how often the store is checked for a new build; zero means never.
 	Poll time.Duration
 	// LogQueries puts search text in the access log. Off by default: people
@@ -54,11 +58,19 @@ func ConfigFrom(s settings.Search, store *buildstore.Store, logger *slog.Logger)
 		Limits:        Limits{MaxQueryBytes: s.MaxQueryBytes, DefaultSize: s.DefaultSize, MaxSize: s.MaxSize},
 		SearchTimeout: s.Timeout.Duration,
 		MaxSearches:   s.MaxSearches,
+		MaxWait:       s.MaxWait.Duration,
 		Poll:          s.Poll.Duration,
 		LogQueries:    s.LogQueries,
 		Logger:        logger,
 	}
 }
+
+// Defaults for Config.
+const (
+	// DefaultMaxWait is far below the search deadline and far above what a
+	// search costs, so that a burst waits a few milliseconds instead of failing.
+	DefaultMaxWait = 500 * time.Millisecond
+)
 
 // Limits bound what a search request may ask for.
 type Limits struct {
@@ -78,6 +90,14 @@ type Server struct {
 	// buildErr is the last failed build's error, shown on every page while
 	// an author works (serve -watch), until a build succeeds.
 	buildErr atomic.Pointer[string]
+	// fallback says why the server serves a build other than the current
+	// one, for /healthz; nil when it serves the current build.
+	fallback atomic.Pointer[string]
+	// cut is set when Close's deadline passed and the connections left were
+	// closed: the requests ended then are logged as cut at shutdown.
+	cut atomic.Bool
+	// inFlight counts requests being answered.
+	inFlight atomic.Int64
 
 	srv       *http.Server
 	ln        net.Listener
@@ -86,20 +106,21 @@ type Server struct {
 	watchDone chan struct{} // closed when the watcher has stopped
 }
 
-// New opens the store's current build and returns a server for it.
+// New opens the store's current build and returns a server for it. If the
+// current build cannot be opened, it serves the newest build that can, and
+// says so in its log and in /healthz; if none can, it fails.
 func New(cfg Config) (*Server, error) {
-	cur, err := cfg.Store.Current()
-	if err != nil {
-		return nil, err
-	}
 	if cfg.MaxSearches <= 0 {
 		cfg.MaxSearches = 2 * runtime.GOMAXPROCS(0)
 	}
 	if cfg.SearchTimeout <= 0 {
 		cfg.SearchTimeout = 2 * time.Second
 	}
+	if cfg.MaxWait == 0 {
+		cfg.MaxWait = DefaultMaxWait
+	}
 	s := &Server{cfg: cfg, log: newLogger(cfg.Logger), slots: make(chan struct{}, cfg.MaxSearches)}
-	if err := s.Switch(cur); err != nil {
+	if err := s.start(); err != nil {
 		return nil, err
 	}
 	s.handler = s.compose()
@@ -109,17 +130,13 @@ func New(cfg Config) (*Server, error) {
 // compose puts the handlers together: the one place that says what answers what.
 func (s *Server) compose() http.Handler {
 	mux := http.NewServeMux()
-	mux.Handle("GET /api/search", s.searchAPI())
+	mux.Handle("GET /api/search", s.compressed(s.searchAPI()))
 	mux.HandleFunc("GET /api/", func(w http.ResponseWriter, r *http.Request) {
 		writeJSONError(w, http.StatusNotFound, "no such API endpoint; search is GET /api/search?q=...")
 	})
-	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, r *http.Request) {
-		w.Header().Set("Content-Type", "text/plain; charset=utf-8")
-		w.Header().Set("Cache-Control", "no-store")
-		w.Write([]byte("ok\n"))
-	})
-	mux.Handle("GET /search/{$}", s.searchHTML())
-	mux.Handle("GET /basket/{$}", s.basket())
+	mux.Handle("GET /healthz", s.health())
+	mux.Handle("GET /search/{$}", s.searchHTML()) // compresses its own answer
+	mux.Handle("GET /basket/{$}", s.compressed(s.basket()))
 	mux.Handle("GET /", s.static())
 	return s.accessLog(securityHeaders(s.withBuild(methods(mux))))
 }
@@ -197,25 +214,62 @@ func (s *Server) Addr() string {
 	return s.ln.Addr().String()
 }
 
-// Close stops accepting requests, lets those in flight finish (for up to the
-// timeout), and closes the build.
-func (s *Server) Close(timeout time.Duration) error {
-	var err error
+// Close stops accepting requests, lets those in flight finish for up to
+// drain (the drain setting), then closes the connections still open, and
+// closes the build. Requests cut at the deadline are logged as such; cutting
+// them is the end of a shutdown, not a failure of it.
+func (s *Server) Close(drain time.Duration) error {
 	if s.srv != nil {
 		s.cancel()
-		ctx, cancel := context.WithTimeout(context.Background(), timeout)
+		ctx, cancel := context.WithTimeout(context.Background(), drain)
 		defer cancel()
-		err = s.srv.Shutdown(ctx)
+		if err := s.srv.Shutdown(ctx); err != nil {
+			n := s.inFlight.Load()
+			s.cut.Store(true)
+			s.srv.Close()
+			s.log.Warn("shutdown: drain deadline passed; cut the requests still in flight", "drain", drain, "requests", n)
+		}
 		<-s.done
 		if s.watchDone != nil {
 			<-s.watchDone // a switch in progress must not outlive the server
 		}
 	}
 	s.builds.closeAll()
-	if err != nil {
-		return fmt.Errorf("shutting down: %w", err)
-	}
 	return nil
+}
+
+// health answers /healthz: 200 when the server holds a build whose home page
+// and index answer, with "ok", or "stale" when that is not the build the
+// store's current link names (a new build not yet opened, or one that cannot
+// be); 503 with the reason otherwise.
+func (s *Server) health() http.Handler {
+	type answer struct {
+		Status  string `json:"status"`
+		Build   string `json:"build"`
+		Current string `json:"current,omitempty"`
+		Reason  string `json:"reason,omitempty"`
+	}
+	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		b := buildOf(r)
+		a := answer{Status: "ok", Build: b.id}
+		cur, err := s.cfg.Store.Current()
+		if err == nil {
+			a.Current = cur.ID
+		}
+		code := http.StatusOK
+		switch perr := b.probe(); {
+		case perr != nil:
+			code, a.Status, a.Reason = http.StatusServiceUnavailable, "unavailable", perr.Error()
+		case err != nil:
+			a.Status, a.Reason = "stale", err.Error()
+		case a.Current != a.Build:
+			a.Status, a.Reason = "stale", "current build not opened yet"
+			if fb := s.fallback.Load(); fb != nil {
+				a.Reason = *fb
+			}
+		}
+		writeJSON(w, code, a)
+	})
 }
 
 // basket serves printable card sheets of chosen questions from the build's
@@ -232,6 +286,7 @@ func methods(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		if r.Method != http.MethodGet && r.Method != http.MethodHead {
 			w.Header().Set("Allow", "GET, HEAD")
+			w.Header().Set("Cache-Control", "no-store")
 			if isAPI(r) {
 				writeJSONError(w, http.StatusMethodNotAllowed, "method "+r.Method+" not allowed; use GET")
 				return

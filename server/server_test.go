@@ -3,7 +3,6 @@ package server_test
 import (
 	"bytes"
 	"compress/gzip"
-	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -19,14 +18,14 @@ import (
 	"testing"
 	"time"
 
-	"github.com/buyin/playbook/builder"
 	"github.com/buyin/playbook/internal/buildstore"
 	"github.com/buyin/playbook/searchindex"
 	"github.com/buyin/playbook/server"
 	"github.com/buyin/playbook/settings"
 )
 
-// project is the real playbook, built once into a store for the tests.
+// project is the fixture build of the real playbook, published once into a
+// store for the tests, with the project's settings.
 var project struct {
 	root     string
 	store    *buildstore.Store
@@ -47,17 +46,13 @@ func TestMain(m *testing.M) {
 	}
 	// The package's internal tests find the store here.
 	os.Setenv("BUYIN_TEST_STORE", filepath.Join(dir, "builds"))
-	if _, err := build(project.root, project.store); err != nil {
-		fmt.Fprintf(os.Stderr, "building the playbook for the tests: %v\n", err)
+	if _, err := makeFixture(project.store, nil); err != nil {
+		fmt.Fprintf(os.Stderr, "publishing the fixture build for the tests: %v\n", err)
 		os.Exit(1)
 	}
 	code := m.Run()
 	os.RemoveAll(dir)
 	os.Exit(code)
-}
-
-func build(root string, store *buildstore.Store) (builder.Result, error) {
-	return builder.Build(context.Background(), builder.Config{Root: root, Store: store, Synonyms: project.settings.Synonyms, Keep: 5})
 }
 
 // testConfig is the server's configuration for a store, logging into log.
@@ -113,7 +108,7 @@ func TestRoutes(t *testing.T) {
 		code         int
 		ctype, has   string
 	}{
-		{"GET", "/healthz", 200, "text/plain", "ok"},
+		{"GET", "/healthz", 200, "application/json", `"status":"ok"`},
 		{"GET", "/", 200, "text/html", "<html"},
 		{"HEAD", "/", 200, "text/html", ""},
 		{"GET", "/techniques/invite-the-lions/", 200, "text/html", "Invite"},
@@ -239,10 +234,14 @@ func TestNoEscapeFromTheBuild(t *testing.T) {
 // build: the marker page and the marker word exist only in the new build.
 func TestSwapUnderLoad(t *testing.T) {
 	store, first := newStore(t)
-	root := copyProject(t)
-	marker := filepath.Join(root, "content", "foundations", "zebracrossing.md")
-	if err := os.WriteFile(marker, []byte("+++\ntitle = \"Zebracrossing\"\nsummary = \"A marker page.\"\nsources = [\"house\"]\n+++\nThe word zebracrossing is only in the second build.\n"), 0o644); err != nil {
-		t.Fatal(err)
+	withMarker := func(dir string, docs *[]searchindex.Document) {
+		page := filepath.Join(dir, "public", "foundations", "zebracrossing", "index.html")
+		os.MkdirAll(filepath.Dir(page), 0o755)
+		if err := os.WriteFile(page, []byte("<!doctype html><title>Zebracrossing</title><p>The word zebracrossing is only in the second build."), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		*docs = append(*docs, searchindex.Document{ID: "/foundations/zebracrossing/", Type: "page", Title: "Zebracrossing",
+			URL: "/foundations/zebracrossing/", Body: "The word zebracrossing is only in the second build."})
 	}
 	cfg := testConfig(store, io.Discard)
 	cfg.Poll = 5 * time.Millisecond
@@ -301,16 +300,11 @@ func TestSwapUnderLoad(t *testing.T) {
 		}()
 	}
 	time.Sleep(100 * time.Millisecond)
-	second, err := build(root, store)
-	if err != nil {
-		t.Fatal(err)
-	}
+	second := publishFixture(t, store, withMarker)
 	waitUntil(t, "the new build served", func() bool { return srv.BuildID() == second.ID })
 	time.Sleep(100 * time.Millisecond)
 	// And back: a rollback is a switch like any other.
-	if _, err := builder.Rollback(context.Background(), store); err != nil {
-		t.Fatal(err)
-	}
+	rollback(t, store)
 	waitUntil(t, "the rolled-back build served", func() bool { return srv.BuildID() == first.ID })
 	time.Sleep(100 * time.Millisecond)
 	close(stop)
@@ -331,25 +325,20 @@ func TestSwapUnderLoad(t *testing.T) {
 	t.Logf("%d requests across two switches", requests.Load())
 }
 
-// TestBrokenBuildKeepsServing points current at a build whose index is
-// missing: the server says so and keeps answering from the build it has.
+// TestBrokenBuildKeepsServing points current at a build that cannot be
+// opened (its search page is missing): the server says so, keeps answering from
+// the build it has, and /healthz says it is stale and why. Once the build is
+// repaired, the server tries it again and serves it.
 func TestBrokenBuildKeepsServing(t *testing.T) {
 	store, _ := newStore(t)
 	var log syncBuffer
 	cfg := testConfig(store, &log)
 	cfg.Poll = 5 * time.Millisecond
 	srv, base := mustServe(t, cfg)
-	second, err := build(project.root, store)
-	if err != nil {
-		t.Fatal(err)
-	}
+	second := publishFixture(t, store, nil)
 	waitUntil(t, "the second build served", func() bool { return srv.BuildID() == second.ID })
-	// Break a third build after publishing it.
-	third, err := build(project.root, store)
-	if err != nil {
-		t.Fatal(err)
-	}
-	os.RemoveAll(third.Build.Index())
+	searchPage := func(dir string) string { return filepath.Join(dir, "public", "search", "index.html") }
+	third := publishFixture(t, store, func(dir string, _ *[]searchindex.Document) { os.Remove(searchPage(dir)) })
 	waitUntil(t, "the broken build reported", func() bool { return strings.Contains(log.String(), "still serving the previous one") })
 	if !strings.Contains(log.String(), third.ID) {
 		t.Errorf("log does not name the broken build %s:\n%s", third.ID, log.String())
@@ -359,6 +348,22 @@ func TestBrokenBuildKeepsServing(t *testing.T) {
 	}
 	if r := do(t, "GET", base+"/api/search?q=lions"); r.code != 200 {
 		t.Errorf("search after a broken build: %d", r.code)
+	}
+	var h struct{ Status, Build, Current, Reason string }
+	r := do(t, "GET", base+"/healthz")
+	if err := json.Unmarshal([]byte(r.body), &h); err != nil || r.code != 200 || h.Status != "stale" ||
+		h.Build != second.ID || h.Current != third.ID || !strings.Contains(h.Reason, "search") {
+		t.Errorf("/healthz with a broken current build: %d %s; want 200, stale, both ids and the reason", r.code, r.body)
+	}
+	// Repair it: the server notices and serves it.
+	page, _ := os.ReadFile(filepath.Join(fixtureDir, "public", "search", "index.html"))
+	if err := os.WriteFile(searchPage(third.Dir), page, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	waitUntil(t, "the repaired build served", func() bool { return srv.BuildID() == third.ID })
+	r = do(t, "GET", base+"/healthz")
+	if err := json.Unmarshal([]byte(r.body), &h); err != nil || h.Status != "ok" || h.Build != third.ID {
+		t.Errorf("/healthz after the repair: %s", r.body)
 	}
 }
 
@@ -401,17 +406,13 @@ func TestAccessLog(t *testing.T) {
 
 // newStore makes a build store in a temporary directory with one build of the
 // real playbook.
-func newStore(t *testing.T) (*buildstore.Store, builder.Result) {
+func newStore(t *testing.T) (*buildstore.Store, buildstore.Build) {
 	t.Helper()
 	store, err := buildstore.Open(filepath.Join(t.TempDir(), "builds"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	first, err := build(project.root, store)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return store, first
+	return store, publishFixture(t, store, nil)
 }
 
 // waitUntil polls ok until it holds, failing the test after a generous while.
@@ -442,27 +443,4 @@ func (s *syncBuffer) String() string {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	return s.b.String()
-}
-
-// copyProject copies what Hugo reads into a temporary directory, to change it there.
-func copyProject(tb testing.TB) string {
-	tb.Helper()
-	dst := tb.TempDir()
-	for _, name := range []string{"content", "layouts", "data", "static", "assets", "archetypes"} {
-		src := filepath.Join(project.root, name)
-		if _, err := os.Stat(src); err != nil {
-			continue
-		}
-		if err := os.CopyFS(filepath.Join(dst, name), os.DirFS(src)); err != nil {
-			tb.Fatal(err)
-		}
-	}
-	b, err := os.ReadFile(filepath.Join(project.root, "config.toml"))
-	if err != nil {
-		tb.Fatal(err)
-	}
-	if err := os.WriteFile(filepath.Join(dst, "config.toml"), b, 0o644); err != nil {
-		tb.Fatal(err)
-	}
-	return dst
 }

@@ -2,7 +2,6 @@ package server
 
 import (
 	"bytes"
-	"compress/gzip"
 	"html"
 	"io"
 	"mime"
@@ -11,7 +10,6 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
-	"sync"
 )
 
 // contentTypes names the types of the files a Hugo site has, so that the answer
@@ -41,7 +39,6 @@ var fingerprinted = regexp.MustCompile(`\.[0-9a-f]{32,64}\.[a-z0-9]+$`)
 // answers a missing page with the site's own 404 page, compresses text (once
 // per file and build), and validates with ETag and Last-Modified.
 func (s *Server) static() http.Handler {
-	gz := &sync.Pool{New: func() any { w, _ := gzip.NewWriterLevel(io.Discard, gzip.BestSpeed); return w }}
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b := buildOf(r)
 		p := path.Clean("/" + r.URL.Path)
@@ -116,20 +113,17 @@ func (s *Server) static() http.Handler {
 		h.Set("ETag", strings.TrimSuffix(etag, `"`)+`-gz"`)
 		body, ok := b.gzipped.Load(name)
 		if !ok {
-			var buf bytes.Buffer
-			zw := gz.Get().(*gzip.Writer)
-			zw.Reset(&buf)
-			_, err = io.Copy(zw, f)
+			var raw []byte
+			raw, err = io.ReadAll(f)
 			if err == nil {
-				err = zw.Close()
+				raw, err = gzipBytes(raw)
 			}
-			gz.Put(zw)
 			if err != nil {
 				s.log.Error("compressing", "file", name, "err", err)
 				http.Error(w, "could not read the file", http.StatusInternalServerError)
 				return
 			}
-			body, _ = b.gzipped.LoadOrStore(name, buf.Bytes())
+			body, _ = b.gzipped.LoadOrStore(name, raw)
 		}
 		h.Set("Content-Encoding", "gzip")
 		http.ServeContent(w, r, name, info.ModTime(), bytes.NewReader(body.([]byte)))

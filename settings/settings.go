@@ -30,6 +30,12 @@ type Search struct {
 	Timeout Duration `toml:"timeout"`
 	// MaxSearches is the number of searches run at once; 0 means twice the CPUs.
 	MaxSearches int `toml:"max_searches"`
+	// MaxWait is how long a search waits for a free slot before it is
+	// refused with 503; well below Timeout.
+	MaxWait Duration `toml:"max_wait"`
+	// Drain is how long a server lets requests in flight finish when it is
+	// stopped, before it cuts them; below the systemd unit's TimeoutStopSec.
+	Drain Duration `toml:"drain"`
 	// Poll is how often serve checks for a newly published build.
 	Poll Duration `toml:"poll"`
 	// LogQueries puts search text in the access log; off by default.
@@ -61,6 +67,8 @@ func Defaults() Search {
 		DefaultSize:   10,
 		MaxSize:       50,
 		Timeout:       Duration{2 * time.Second},
+		MaxWait:       Duration{500 * time.Millisecond},
+		Drain:         Duration{10 * time.Second},
 		Poll:          Duration{500 * time.Millisecond},
 	}
 }
@@ -108,6 +116,12 @@ func (s Search) check() error {
 	}
 	if s.Timeout.Duration <= 0 {
 		errs = append(errs, fmt.Errorf("timeout = %q: must be positive", s.Timeout.Duration))
+	}
+	if s.MaxWait.Duration < 0 || s.MaxWait.Duration >= s.Timeout.Duration {
+		errs = append(errs, fmt.Errorf("max_wait = %q: must be 0 or more and below timeout (%s)", s.MaxWait.Duration, s.Timeout.Duration))
+	}
+	if s.Drain.Duration <= 0 {
+		errs = append(errs, fmt.Errorf("drain = %q: must be positive", s.Drain.Duration))
 	}
 	for i, g := range s.Synonyms {
 		if len(g) < 2 {

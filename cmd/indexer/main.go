@@ -2,16 +2,23 @@
 //
 //	indexer build    [-config config.toml] [-builds DIR]
 //	indexer serve    [-config config.toml] [-builds DIR] [-addr HOST:PORT] [-no-build] [-log-queries] [-watch]
-//	indexer rollback [-config config.toml] [-builds DIR]
+//	indexer rollback [-config config.toml] [-builds DIR] [-to ID]
+//	indexer publish  [-config config.toml] [-builds DIR] SRC
+//	indexer builds   [-config config.toml] [-builds DIR]
 //	indexer check    [-config config.toml]
 //
 // build validates the content, renders the site with the linked-in Hugo, indexes
 // what Hugo rendered, and publishes the two together as one build. serve builds
 // the same way unless -no-build is given, then serves the current build and
 // switches to each newly published one; with -watch it also rebuilds whenever
-// an author changes the content. rollback makes the previous build
-// current; a running serve follows. check validates the content and prints every
-// problem. Defaults come from [params.search] in config.toml.
+// an author changes the content. rollback makes the build that was
+// current before the current one current again (or build ID, with -to); a
+// running serve follows. publish installs a build made elsewhere (a replica's
+// rollout): it checks every file against the build's manifest, opens and probes
+// the build, and only then makes it current. builds lists the builds and why
+// each is kept. check validates the content and prints every problem. Defaults
+// come from [params.search] in config.toml; rollback, publish and builds work
+// from -builds alone when there is no config file.
 package main
 
 import (
@@ -25,7 +32,9 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"strings"
 	"syscall"
+	"text/tabwriter"
 	"time"
 
 	"github.com/buyin/playbook/builder"
@@ -42,8 +51,15 @@ const usageText = `usage:
   indexer serve    [-config FILE] [-builds DIR] [-addr HOST:PORT] [-no-build] [-log-queries] [-watch]
       build (unless -no-build), then serve the current build and follow new ones;
       with -watch, rebuild whenever the content changes
-  indexer rollback [-config FILE] [-builds DIR]
-      make the previous build current again
+  indexer rollback [-config FILE] [-builds DIR] [-to ID]
+      make the build that was current before the current one current again
+      (or build ID)
+  indexer publish  [-config FILE] [-builds DIR] [-keep N] SRC
+      install the build directory SRC, made by indexer build elsewhere:
+      check its files and open it, then make it current
+  indexer builds   [-config FILE] [-builds DIR]
+      list the builds: when each was published, its documents, which is
+      current, and why each is kept
   indexer check    [-config FILE]
       validate the content and print every problem
 `
@@ -79,6 +95,8 @@ type options struct {
 	noBuild    bool
 	logQueries bool
 	watch      bool
+	to         string
+	keep       int
 }
 
 func run(ctx context.Context, cmd string, args []string, stderr io.Writer) error {
@@ -87,8 +105,14 @@ func run(ctx context.Context, cmd string, args []string, stderr io.Writer) error
 	var o options
 	fs.StringVar(&o.config, "config", "config.toml", "the site's config file; its directory is the project root")
 	switch cmd {
-	case "build", "rollback":
+	case "build", "builds":
 		fs.StringVar(&o.builds, "builds", "", "directory of builds (default: [params.search] builds)")
+	case "rollback":
+		fs.StringVar(&o.builds, "builds", "", "directory of builds (default: [params.search] builds)")
+		fs.StringVar(&o.to, "to", "", "the id of the build to make current (default: the one current before)")
+	case "publish":
+		fs.StringVar(&o.builds, "builds", "", "directory of builds (default: [params.search] builds)")
+		fs.IntVar(&o.keep, "keep", 0, "builds to keep (default: [params.search] keep_builds)")
 	case "serve":
 		fs.StringVar(&o.builds, "builds", "", "directory of builds (default: [params.search] builds)")
 		fs.StringVar(&o.addr, "addr", "", "address to listen on, HOST:PORT (default: [params.search] addr)")
@@ -103,19 +127,22 @@ func run(ctx context.Context, cmd string, args []string, stderr io.Writer) error
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
+	var src string
+	if cmd == "publish" {
+		if fs.NArg() != 1 {
+			return fmt.Errorf("publish: name one build directory to publish, as in: indexer publish -builds /srv/buyin/builds /tmp/20261206T051736.123456789Z")
+		}
+		src = fs.Arg(0)
+	} else if fs.NArg() > 0 {
 		return fmt.Errorf("%s: unexpected arguments %q", cmd, fs.Args())
 	}
 	root := filepath.Dir(o.config)
 	if cmd == "check" {
 		return check(root, stderr)
 	}
-	s, err := settings.Load(o.config)
+	s, err := loadSettings(cmd, o, fs)
 	if err != nil {
 		return err
-	}
-	if o.builds != "" {
-		s.Builds = o.builds
 	}
 	if o.addr != "" {
 		s.Addr = o.addr
@@ -125,14 +152,26 @@ func run(ctx context.Context, cmd string, args []string, stderr io.Writer) error
 	if err != nil {
 		return err
 	}
+	if o.keep > 0 {
+		s.KeepBuilds = o.keep
+	}
 	switch cmd {
 	case "rollback":
-		b, err := builder.Rollback(ctx, store)
+		b, err := builder.Rollback(ctx, store, o.to, server.Check)
 		if err != nil {
 			return err
 		}
 		log.Printf("build %s is current again", b.ID)
 		return nil
+	case "publish":
+		res, err := builder.Install(ctx, store, src, s.KeepBuilds, server.Check)
+		if err != nil && res.ID == "" {
+			return err
+		}
+		log.Printf("published build %s (%d documents) in %s", res.ID, res.Documents, store.Dir())
+		return err
+	case "builds":
+		return listBuilds(store, s.KeepBuilds, stderr)
 	case "build":
 		return build(ctx, root, store, s)
 	}
@@ -148,11 +187,76 @@ func run(ctx context.Context, cmd string, args []string, stderr io.Writer) error
 			if err != nil {
 				return builder.Result{}, err
 			}
-			res, err := builder.Build(ctx, builder.Config{Root: root, Store: store, Synonyms: s.Synonyms, Keep: s.KeepBuilds, Incremental: true})
+			res, err := builder.Build(ctx, builder.Config{Root: root, Store: store, Synonyms: s.Synonyms, Keep: s.KeepBuilds, Incremental: true, Verify: server.Check})
 			return res, err
 		}
 	}
 	return serve(ctx, store, s, stderr, root, rebuild)
+}
+
+// loadSettings reads config.toml. Commands that only handle builds
+// (rollback, publish, builds) need none when -builds names the store and
+// -config was not given: a replica has builds and no source.
+func loadSettings(cmd string, o options, fs *flag.FlagSet) (settings.Search, error) {
+	configSet := false
+	fs.Visit(func(f *flag.Flag) { configSet = configSet || f.Name == "config" })
+	storeOnly := cmd == "rollback" || cmd == "publish" || cmd == "builds"
+	if _, err := os.Stat(o.config); err != nil && storeOnly && !configSet && o.builds != "" {
+		s := settings.Defaults()
+		s.Builds = o.builds
+		return s, nil
+	}
+	s, err := settings.Load(o.config)
+	if err != nil {
+		if storeOnly && o.builds == "" {
+			err = fmt.Errorf("%w (or name the builds directory with -builds DIR)", err)
+		}
+		return settings.Search{}, err
+	}
+	if o.builds != "" {
+		s.Builds = o.builds
+	}
+	return s, nil
+}
+
+// listBuilds prints each build: id, when it became current, documents,
+// whether it is current, and why it is kept.
+func listBuilds(store *buildstore.Store, keep int, w io.Writer) error {
+	kept, err := store.Keeping(keep)
+	if err != nil {
+		return err
+	}
+	journal, err := store.Journal()
+	if err != nil {
+		return err
+	}
+	published := map[string]time.Time{}
+	for _, e := range journal {
+		if _, ok := published[e.ID]; !ok && e.How != "rollback" {
+			published[e.ID] = e.Time
+		}
+	}
+	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
+	fmt.Fprintln(tw, "BUILD\tPUBLISHED\tDOCUMENTS\tCURRENT\tKEPT BECAUSE")
+	for _, k := range kept {
+		when, docs := "-", "-"
+		if t, ok := published[k.ID]; ok {
+			when = t.Local().Format("2006-01-02 15:04:05")
+		}
+		if info, err := builder.ReadInfo(store.Build(k.ID)); err == nil {
+			docs = fmt.Sprint(info.Documents)
+		}
+		cur := ""
+		if k.Current {
+			cur = "yes"
+		}
+		why := strings.Join(k.Reasons, ", ")
+		if why == "" {
+			why = "(removed at the next build)"
+		}
+		fmt.Fprintf(tw, "%s\t%s\t%s\t%s\t%s\n", k.ID, when, docs, cur, why)
+	}
+	return tw.Flush()
 }
 
 // check validates the content and prints every problem, not only the first few.
@@ -165,9 +269,12 @@ func check(root string, stderr io.Writer) error {
 }
 
 func build(ctx context.Context, root string, store *buildstore.Store, s settings.Search) error {
-	res, err := builder.Build(ctx, builder.Config{Root: root, Store: store, Synonyms: s.Synonyms, Keep: s.KeepBuilds})
-	if err != nil {
+	res, err := builder.Build(ctx, builder.Config{Root: root, Store: store, Synonyms: s.Synonyms, Keep: s.KeepBuilds, Verify: server.Check})
+	if err != nil && res.ID == "" {
 		return err
+	}
+	if err != nil {
+		log.Print(err) // published, but old builds were not all removed
 	}
 	log.Printf("published build %s (%d documents) in %s in %v (validate %v, site %v, index %v)", res.ID, res.Documents, store.Dir(),
 		res.Took.Round(time.Millisecond), res.Phases["validate"].Round(time.Millisecond), res.Phases["site"].Round(time.Millisecond), res.Phases["index"].Round(time.Millisecond))
@@ -219,5 +326,5 @@ func serve(ctx context.Context, store *buildstore.Store, s settings.Search, stde
 	}
 	<-ctx.Done()
 	log.Printf("shutting down: finishing requests in flight")
-	return srv.Close(10 * time.Second)
+	return srv.Close(s.Drain.Duration)
 }

@@ -269,7 +269,7 @@ func TestBadContentFailsAndKeepsPreviousBuild(t *testing.T) {
 			if len(ids) != 1 {
 				t.Errorf("builds after a failed build: %v, want only the first", ids)
 			}
-			entries, _ := os.ReadDir(filepath.Join(dir, "builds"))
+			entries, _ := os.ReadDir(dir)
 			for _, e := range entries {
 				if strings.HasPrefix(e.Name(), ".tmp-") {
 					t.Errorf("failed build left %s behind", e.Name())
@@ -281,7 +281,7 @@ func TestBadContentFailsAndKeepsPreviousBuild(t *testing.T) {
 
 // TestConcurrentBuildsAndRollback runs builds in parallel on one store: each
 // must succeed, one after another under the lock, and leave a whole build
-// current; then rollback steps back through them.
+// current; then rollback goes back through the history of what was current.
 func TestConcurrentBuildsAndRollback(t *testing.T) {
 	root := copyProject(t)
 	cfg := filepath.Join(root, "config.toml")
@@ -308,24 +308,29 @@ func TestConcurrentBuildsAndRollback(t *testing.T) {
 	}
 	for _, id := range ids {
 		for _, f := range []string{"public/index.html", "public/search/index.html", "index", "searchdocs.json", "build.json"} {
-			if _, err := os.Stat(filepath.Join(dir, "builds", id, f)); err != nil {
+			if _, err := os.Stat(filepath.Join(dir, id, f)); err != nil {
 				t.Errorf("build %s lacks %s: %v", id, f, err)
 			}
 		}
-		if _, err := os.Stat(filepath.Join(dir, "builds", id, "public", "searchdocs.json")); err == nil {
+		if _, err := os.Stat(filepath.Join(dir, id, "public", "searchdocs.json")); err == nil {
 			t.Errorf("build %s serves searchdocs.json to readers", id)
 		}
 	}
-	for i := n - 2; i >= 0; i-- {
-		if err := run(context.Background(), "rollback", args, io.Discard); err != nil {
-			t.Fatalf("rollback: %v", err)
+	rollback := func(want string, extra ...string) {
+		t.Helper()
+		if err := run(context.Background(), "rollback", append(append([]string{}, args...), extra...), io.Discard); err != nil {
+			t.Fatalf("rollback %v: %v", extra, err)
 		}
-		if cur, _ := store.Current(); cur.ID != ids[i] {
-			t.Errorf("after rollback current = %s, want %s", cur.ID, ids[i])
+		if cur, _ := store.Current(); cur.ID != want {
+			t.Errorf("after rollback %v current = %s, want %s", extra, cur.ID, want)
 		}
 	}
-	if err := run(context.Background(), "rollback", args, io.Discard); err == nil || !strings.Contains(err.Error(), "no build older") {
-		t.Errorf("rollback past the oldest: err = %v, want a clear refusal", err)
+	rollback(ids[n-2])              // the build current before the newest
+	rollback(ids[0], "-to", ids[0]) // the build the operator names
+	rollback(ids[n-2])              // the build current before that
+	rollback(ids[0])                // and back again: rollback follows history, not ids
+	if err := run(context.Background(), "rollback", append(args, "-to", "nosuchbuild"), io.Discard); err == nil || !strings.Contains(err.Error(), "nosuchbuild") {
+		t.Errorf("rollback -to an unknown build: err = %v, want it named", err)
 	}
 }
 

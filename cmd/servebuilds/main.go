@@ -4,9 +4,13 @@
 // builds come from `indexer build` on any machine.
 //
 //	servebuilds [-config config.toml] [-builds DIR] [-addr HOST:PORT] [-log-queries]
+//	servebuilds -healthcheck URL
 //
 // It serves the store's current build and switches to each newly published one,
-// as `indexer serve -no-build` does.
+// as `indexer serve -no-build` does. Without a config file, -builds is enough:
+// the other settings take their defaults. With -healthcheck it serves nothing:
+// it asks URL (a server's /healthz) and exits 0 if the server answers 200, 1
+// if not, for a container's health check, which has no shell or curl.
 package main
 
 import (
@@ -14,8 +18,10 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"log"
 	"log/slog"
+	"net/http"
 	"os"
 	"os/signal"
 	"syscall"
@@ -33,10 +39,18 @@ func main() {
 	builds := flag.String("builds", "", "directory of builds (default: [params.search] builds)")
 	addr := flag.String("addr", "", "address to listen on (default: [params.search] addr)")
 	logQueries := flag.Bool("log-queries", false, "put search text in the access log")
+	healthcheck := flag.String("healthcheck", "", "only check the server at this /healthz URL: exit 0 if it answers 200")
 	flag.Parse()
 	if flag.NArg() > 0 {
 		flag.Usage()
 		os.Exit(2)
+	}
+	if *healthcheck != "" {
+		if err := checkHealth(*healthcheck, 5*time.Second); err != nil {
+			log.Print(err)
+			os.Exit(1)
+		}
+		return
 	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
@@ -46,9 +60,11 @@ func main() {
 }
 
 func run(ctx context.Context, config, builds, addr string, logQueries bool) error {
-	s, err := settings.Load(config)
-	if err != nil {
-		return err
+	s := settings.Defaults()
+	if _, err := os.Stat(config); err == nil || builds == "" {
+		if s, err = settings.Load(config); err != nil {
+			return err
+		}
 	}
 	if builds != "" {
 		s.Builds = builds
@@ -77,5 +93,20 @@ func run(ctx context.Context, config, builds, addr string, logQueries bool) erro
 	}
 	logger.Info("serving the playbook", "url", "http://"+srv.Addr()+"/", "build", srv.BuildID())
 	<-ctx.Done()
-	return srv.Close(10 * time.Second)
+	return srv.Close(s.Drain.Duration)
+}
+
+// checkHealth asks url and says why the answer is not a 200.
+func checkHealth(url string, timeout time.Duration) error {
+	c := &http.Client{Timeout: timeout}
+	res, err := c.Get(url)
+	if err != nil {
+		return fmt.Errorf("health check: %w", err)
+	}
+	defer res.Body.Close()
+	body, _ := io.ReadAll(io.LimitReader(res.Body, 4096))
+	if res.StatusCode != http.StatusOK {
+		return fmt.Errorf("health check: %s answered %s: %s", url, res.Status, body)
+	}
+	return nil
 }
