@@ -6,6 +6,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"os"
 	"path"
 	"regexp"
 	"strconv"
@@ -51,6 +52,9 @@ func (s *Server) static() http.Handler {
 			name = "."
 		}
 		f, err := b.root.Open(name)
+		if err != nil && fingerprinted.MatchString(name) {
+			f, err = s.fromKeptBuild(b, name)
+		}
 		if err != nil {
 			s.notFound(w, r, b)
 			return
@@ -128,6 +132,26 @@ func (s *Server) static() http.Handler {
 		h.Set("Content-Encoding", "gzip")
 		http.ServeContent(w, r, name, info.ModTime(), bytes.NewReader(body.([]byte)))
 	})
+}
+
+// fromKeptBuild opens a fingerprinted asset that build b lacks from another
+// build in the store. Its name says what it holds, so any build's copy is the
+// right one: a page served by another replica, or before a switch, may ask
+// for the stylesheet of its own build.
+func (s *Server) fromKeptBuild(b *build, name string) (*os.File, error) {
+	ids, err := s.cfg.Store.List()
+	if err != nil {
+		return nil, err
+	}
+	for i := len(ids) - 1; i >= 0; i-- {
+		if ids[i] == b.id {
+			continue
+		}
+		if f, err := os.OpenInRoot(s.cfg.Store.Build(ids[i]).Public(), name); err == nil {
+			return f, nil
+		}
+	}
+	return nil, os.ErrNotExist
 }
 
 // serveWithError serves an HTML page with the last build's error at the top of
