@@ -128,6 +128,9 @@ func Check(b buildstore.Build) error {
 	if ob.notFound == nil {
 		return fmt.Errorf("build %s cannot be served: public/404.html is missing: the site's layouts must make a 404 page", b.ID)
 	}
+	if _, err := ob.root.Stat("vocab.json"); err != nil {
+		return fmt.Errorf("build %s cannot be served: public/vocab.json (the names of kinds and filters) is missing: the site's layouts must make it", b.ID)
+	}
 	if _, err := ob.index.Search(context.Background(), searchindex.Query{Text: probeQuery, Size: 1}); err != nil {
 		return fmt.Errorf("build %s cannot be served: a probe search for %q failed: %w", b.ID, probeQuery, err)
 	}

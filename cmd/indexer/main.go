@@ -171,7 +171,7 @@ func run(ctx context.Context, cmd string, args []string, stderr io.Writer) error
 		log.Printf("published build %s (%d documents) in %s", res.ID, res.Documents, store.Dir())
 		return err
 	case "builds":
-		return listBuilds(store, s.KeepBuilds, stderr)
+		return listBuilds(store, s.KeepBuilds, os.Stdout)
 	case "build":
 		return build(ctx, root, store, s)
 	}
