@@ -487,7 +487,7 @@ func unknownKeys(file, kind string, md toml.MetaData, fields any, r *report) {
 func hugoKey(key string) bool {
 	switch strings.ToLower(key) {
 	case "aliases", "build", "date", "draft", "expirydate", "lastmod", "layout",
-		"linktitle", "outputs", "publishdate", "slug", "type", "url",
+		"linktitle", "outputs", "publishdate", "slug", "type", "url", "cascade",
 		// Cascaded by the section pages to set the search facet; a page may set it.
 		"search_type":
 		return true
@@ -652,6 +652,22 @@ const creditsPage = "content/sources.md"
 // their sources) and not written by the content adapter (questions carry their own
 // source).
 //
+// Page is the front matter of every other page: foundations, guides, stages,
+// audiences, section lists and the pages at the top of content/.
+type Page struct {
+	Title   string   `toml:"title"`
+	Summary string   `toml:"summary"`
+	Weight  int      `toml:"weight"`
+	Sources []string `toml:"sources"`
+	// DialinSteps names the Dial-In model's steps (content/dial-in.md).
+	DialinSteps []string `toml:"dialin_steps"`
+	// Params holds the one Hugo parameter a page may set itself, for the
+	// search records; other fields go at the top level, where they are checked.
+	Params struct {
+		SearchType string `toml:"search_type"`
+	} `toml:"params"`
+}
+
 // A page with prose must list its sources, because prose is where material from the
 // articles goes. A page without a body (a section's _index.md, a stage or audience
 // page) only titles and introduces lists of pages that carry their own credits, so
@@ -678,13 +694,12 @@ func (v Vocab) checkPages(root fs.FS, r *report) {
 		if d.IsDir() || path.Ext(file) != ".md" || checked[file] {
 			return nil
 		}
-		var fm struct {
-			Sources []string `toml:"sources"`
-		}
-		_, body, ok := decodeFrontMatter(root, file, &fm, r)
+		var fm Page
+		md, body, ok := decodeFrontMatter(root, file, &fm, r)
 		if !ok {
 			return nil
 		}
+		unknownKeys(file, "page", md, fm, r)
 		prose := strings.TrimSpace(body) != ""
 		at := r.fieldReporter(file)
 		if prose && len(fm.Sources) == 0 {

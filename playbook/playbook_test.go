@@ -175,6 +175,16 @@ func TestValidate(t *testing.T) {
 			replace(t, p, "content/techniques/invite-the-lions/_index.md", "dialin_step = 2", "dialin-step = 2")
 		}, []string{"content/techniques/invite-the-lions/_index.md", `unknown field "dialin-step"; a technique has`, "dialin_step"}},
 
+		{"foundation misspelt key", func(t *testing.T, p fstest.MapFS) {
+			replace(t, p, "content/foundations/why.md", `sources = [`, `summry = "x"`+"\nsources = [")
+		}, []string{"content/foundations/why.md", `unknown field "summry"; a page has title, summary, weight, sources`}},
+		{"stage misspelt key", func(t *testing.T, p fstest.MapFS) {
+			p["content/stages/preparing/_index.md"].Data = []byte("+++\ntitle = \"Preparing\"\nsumary = \"x\"\n+++\n")
+		}, []string{"content/stages/preparing/_index.md", `unknown field "sumary"; a page has`}},
+		{"top-level page misspelt key", func(t *testing.T, p fstest.MapFS) {
+			p["content/search.md"] = &fstest.MapFile{Data: []byte("+++\ntitle = \"Search\"\nwieght = 3\n[params]\n  search_type = \"skip\"\n+++\n")}
+		}, []string{"content/search.md", `unknown field "wieght"; a page has`}},
+
 		// Questions that ask the same thing twice.
 		{"same question after normalising", func(t *testing.T, p fstest.MapFS) {
 			p["data/questions/other.toml"] = &fstest.MapFile{Data: []byte(question("q2", map[string]string{"text": `"Who else should WE talk to, before deciding?"`}))}
