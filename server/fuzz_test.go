@@ -3,6 +3,7 @@ package server_test
 import (
 	"io"
 	"net/http/httptest"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -46,7 +47,16 @@ func FuzzServer(f *testing.F) {
 			req.URL.Path, req.URL.RawQuery = p, rawQuery
 			rec := httptest.NewRecorder()
 			start := time.Now()
-			h.ServeHTTP(rec, req)
+			done := make(chan struct{})
+			go func() { defer close(done); h.ServeHTTP(rec, req) }()
+			select {
+			case <-done:
+			case <-time.After(10 * fuzzBudget):
+				// A request that never returns would stall the fuzzer without
+				// a report: fail with every goroutine's stack instead.
+				buf := make([]byte, 1<<20)
+				t.Fatalf("GET %s?%s has not returned after %v:\n%s", p, rawQuery, 10*fuzzBudget, buf[:runtime.Stack(buf, true)])
+			}
 			if took := time.Since(start); took > fuzzBudget {
 				t.Errorf("GET %s?%s took %v, over the budget of %v", p, rawQuery, took, fuzzBudget)
 			}
