@@ -28,8 +28,19 @@ var fixturePages = []string{
 	"techniques/invite-the-lions/index.html", "situations/customer-upset/index.html",
 }
 
+// fromContent are the fixture's files that the content makes (pages listing
+// questions, the search documents): an edit of the content changes them, and
+// nothing the server does, so they are not compared. The others come from
+// the layouts, assets, vocabulary and config, which the server depends on.
+var fromContent = map[string]bool{
+	"documents.json": true, "public/index.html": true, "public/cards/all/index.html": true,
+	"public/questions/index.json": true, "public/techniques/invite-the-lions/index.html": true,
+	"public/situations/customer-upset/index.html": true,
+}
+
 // TestServerFixture fails when the server's fixture build is not what the
-// real content and layouts build today; -update-fixture rewrites it:
+// layouts, assets, vocabulary and config build today (see fromContent);
+// -update-fixture rewrites it from today's build, content included:
 //
 //	go test ./cmd/indexer -run TestServerFixture -update-fixture
 func TestServerFixture(t *testing.T) {
@@ -87,7 +98,7 @@ func TestServerFixture(t *testing.T) {
 		b, _ := os.ReadFile(p)
 		if w, ok := want[rel]; !ok {
 			stale = append(stale, rel+" is no longer built")
-		} else if !bytes.Equal(b, w) {
+		} else if !fromContent[rel] && !bytes.Equal(b, w) {
 			stale = append(stale, rel+" differs")
 		}
 		return nil
