@@ -273,3 +273,18 @@ func TestFingerprintedAssetFromAKeptBuild(t *testing.T) {
 		t.Errorf("a stylesheet no build has: %d, want 404", r.code)
 	}
 }
+
+// TestUnreadableIndexIsNamed: Bleve says "metadata missing" of an index file
+// it may not read; the server names the file and says what to do. (Tests run
+// as root here, where permissions do not bite: a file that cannot be opened at
+// all stands in for one the server's user may not read.)
+func TestUnreadableIndexIsNamed(t *testing.T) {
+	store, b := newStore(t)
+	if err := os.Symlink(filepath.Join(t.TempDir(), "gone"), filepath.Join(b.Index(), "store", "zz-unreadable")); err != nil {
+		t.Fatal(err)
+	}
+	_, err := server.New(testConfig(store, io.Discard))
+	if err == nil || !strings.Contains(err.Error(), "cannot read") || !strings.Contains(err.Error(), "zz-unreadable") || !strings.Contains(err.Error(), "group") {
+		t.Errorf("New on a build with an unreadable index file: %v; want the file named and what to do", err)
+	}
+}
