@@ -75,8 +75,9 @@ type Checklist struct {
 	} `toml:"groups"`
 }
 
-// techniqueHeadings are the parts of every method card, in order.
-var techniqueHeadings = []string{"What it is", "Why it works", "When to use it", "When not to use it", "Steps", "What to say", "Pitfalls", "Signs it is working"}
+// techniqueHeadings are the parts of every method card, in order. The worked example
+// comes last: it shows the steps above it carried out once, in a labelled illustration.
+var techniqueHeadings = []string{"What it is", "Why it works", "When to use it", "When not to use it", "Steps", "What to say", "Pitfalls", "Signs it is working", "Worked example"}
 
 var idPattern = regexp.MustCompile(`^[a-z0-9]+(-[a-z0-9]+)*$`)
 

@@ -15,7 +15,8 @@ import (
 func validProject() fstest.MapFS {
 	card := "+++\ntitle = \"Invite in the lions\"\nsummary = \"s\"\ngroup = \"dial-in\"\ndialin_step = 2\ndialin_tip = 1\nweight = 2\n" +
 		"time = \"20 minutes\"\nsources = [\"hedges\"]\n+++\n" +
-		"## What it is\n\n## Why it works\n\n## When to use it\n\n## When not to use it\n\n## Steps\n\n## What to say\n\n## Pitfalls\n\n## Signs it is working\n"
+		"## What it is\n\n## Why it works\n\n## When to use it\n\n## When not to use it\n\n## Steps\n\n## What to say\n\n## Pitfalls\n\n## Signs it is working\n\n" +
+		"## Worked example\n"
 	questions := question("what-am-i-missing", nil) +
 		question("who-else-to-ask", map[string]string{"text": `"Who else should I talk to before deciding?"`}) +
 		question("what-would-change-your-mind", map[string]string{"text": `"What would change your mind?"`})
@@ -135,6 +136,13 @@ func TestValidate(t *testing.T) {
 			f := p["content/techniques/invite-the-lions/_index.md"]
 			f.Data = []byte(strings.Replace(string(f.Data), "## Pitfalls\n", "", 1))
 		}, []string{"content/techniques/invite-the-lions/_index.md", `lacks the section "## Pitfalls"`}},
+		{"technique without a worked example", func(t *testing.T, p fstest.MapFS) {
+			replace(t, p, "content/techniques/invite-the-lions/_index.md", "## Worked example\n", "")
+		}, []string{"content/techniques/invite-the-lions/_index.md", `lacks the section "## Worked example"`}},
+		{"technique with the worked example before the steps", func(t *testing.T, p fstest.MapFS) {
+			replace(t, p, "content/techniques/invite-the-lions/_index.md", "## Worked example\n", "")
+			replace(t, p, "content/techniques/invite-the-lions/_index.md", "## Steps\n", "## Worked example\n\n## Steps\n")
+		}, []string{"content/techniques/invite-the-lions/_index.md", `section "## Worked example" is out of order`}},
 		{"situation without phrases", func(t *testing.T, p fstest.MapFS) {
 			f := p["content/situations/im-stuck.md"]
 			f.Data = []byte(strings.Replace(string(f.Data), `phrases = ["stuck"]`, "", 1))
