@@ -14,7 +14,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/buyin/playbook/gaps"
+	"github.com/buyin/playbook/internal/gaps"
 )
 
 // syncBuffer is a log destination safe for the recorder's goroutine.
