@@ -4,6 +4,7 @@
 //	indexer serve    [-config config.toml] [-builds DIR] [-addr HOST:PORT] [-no-build] [-log-queries] [-watch]
 //	indexer rollback [-config config.toml] [-builds DIR]
 //	indexer check    [-config config.toml]
+//	indexer gaps     [-config config.toml] [-json] [-reset] [-min N] [GAPFILE...]
 //
 // build validates the content, renders the site with the linked-in Hugo, indexes
 // what Hugo rendered, and publishes the two together as one build. serve builds
@@ -11,7 +12,9 @@
 // switches to each newly published one; with -watch it also rebuilds whenever
 // an author changes the content. rollback makes the previous build
 // current; a running serve follows. check validates the content and prints every
-// problem. Defaults come from [params.search] in config.toml.
+// problem. gaps reports what readers searched for and did not find (when
+// record_gaps is on), merging the files of several servers, or empties them.
+// Defaults come from [params.search] in config.toml.
 package main
 
 import (
@@ -46,6 +49,8 @@ const usageText = `usage:
       make the previous build current again
   indexer check    [-config FILE]
       validate the content and print every problem
+  indexer gaps     [-config FILE] [-json] [-reset] [-min N] [GAPFILE...]
+      list what readers searched for and did not find, most searched first
 `
 
 func usage() {
@@ -82,6 +87,9 @@ type options struct {
 }
 
 func run(ctx context.Context, cmd string, args []string, stderr io.Writer) error {
+	if cmd == "gaps" {
+		return gapsCommand(ctx, args, os.Stdout, stderr)
+	}
 	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var o options
@@ -180,7 +188,10 @@ func build(ctx context.Context, root string, store *buildstore.Store, s settings
 // good build keeps serving.
 func serve(ctx context.Context, store *buildstore.Store, s settings.Search, stderr io.Writer, root string, rebuild func(context.Context) (builder.Result, error)) error {
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
-	srv, err := server.New(server.ConfigFrom(s, store, logger))
+	cfg := server.ConfigFrom(s, store, logger)
+	cfg.Gaps = server.OpenGaps(s, logger) // nil when record_gaps is off
+	defer cfg.Gaps.Close()                // after the server: its last counts are written
+	srv, err := server.New(cfg)
 
 	if errors.Is(err, buildstore.ErrNoBuild) {
 		return fmt.Errorf("%w; build it with: go run ./cmd/indexer build (or run serve without -no-build)", err)
