@@ -178,7 +178,7 @@ var foundWords = map[string]string{"all": "every word", "most": "most words", "a
 
 func (r gapReport) print(w io.Writer) error {
 	if len(r.Gaps) == 0 {
-		_, err := fmt.Fprintf(w, "No search was counted %d times or more (%d counted fewer times are not listed).\n", r.MinCount, r.Unlisted)
+		_, err := fmt.Fprintf(w, "No search was counted %d times or more (%d counted fewer times; they are not listed).\n", r.MinCount, r.Unlisted)
 		return err
 	}
 	tw := tabwriter.NewWriter(w, 0, 4, 2, ' ', 0)
@@ -197,6 +197,10 @@ func (r gapReport) print(w io.Writer) error {
 	if err := tw.Flush(); err != nil {
 		return err
 	}
-	_, err := fmt.Fprintf(w, "\n%d searches counted %d times or more; %d counted fewer times are not listed.\n", len(r.Gaps), r.MinCount, r.Unlisted)
+	fmt.Fprintf(w, "\n%d searches counted %d times or more", len(r.Gaps), r.MinCount)
+	if r.Unlisted > 0 {
+		fmt.Fprintf(w, "; %d counted fewer times are not listed", r.Unlisted)
+	}
+	_, err := fmt.Fprintln(w, ".")
 	return err
 }
