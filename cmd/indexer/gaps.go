@@ -100,6 +100,9 @@ func gapsCommand(ctx context.Context, args []string, stdout, stderr io.Writer) e
 			}
 			return fmt.Errorf("no gap file at %s: nothing has been counted there yet (the server writes it once a minute and when it stops)", f)
 		}
+		if errors.Is(err, gaps.ErrCorrupt) {
+			return fmt.Errorf("%w; name files a server wrote (gaps_file in config.toml); a server sets an unreadable one aside itself and starts afresh", err)
+		}
 		if err != nil {
 			return err
 		}
