@@ -173,6 +173,14 @@ func TestGapReportEndToEnd(t *testing.T) {
 			t.Errorf("unlisted = %d, want 1: \"quokka ledger\" twice is below -min 4", r.Unlisted)
 		}
 	})
+	t.Run("not a gap file", func(t *testing.T) {
+		bad := filepath.Join(t.TempDir(), "notes.json")
+		os.WriteFile(bad, []byte(`{"notes": []}`), 0o600)
+		err := gapsCommand(context.Background(), []string{"-config", cfg, bad}, io.Discard, io.Discard)
+		if err == nil || !strings.Contains(err.Error(), "notes.json") || !strings.Contains(err.Error(), "gaps_file") {
+			t.Errorf("err = %v, want it to name the file and say which files to give", err)
+		}
+	})
 	t.Run("min below the setting", func(t *testing.T) {
 		err := gapsCommand(context.Background(), []string{"-config", cfg, "-min", "1"}, io.Discard, io.Discard)
 		if err == nil || !strings.Contains(err.Error(), "gaps_min_count = 3") {
