@@ -153,6 +153,7 @@ func (s *Server) searchAPI() http.Handler {
 			writeJSONError(w, code, s.message(r, err))
 			return
 		}
+		s.countGap(r, vals, false, res)
 		writeJSON(w, http.StatusOK, res)
 	})
 }

@@ -90,6 +90,7 @@ func (s *Server) searchHTML() http.Handler {
 				}
 				err = resultsTemplate.ExecuteTemplate(&results, "error", s.message(r, qerr))
 			} else {
+				s.countGap(r, vals, vals.Get("fragment") != "1", res)
 				err = resultsTemplate.ExecuteTemplate(&results, "results", view{Result: res, Values: vals, vocab: b.vocab})
 			}
 		}

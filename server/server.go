@@ -22,6 +22,7 @@ import (
 	"time"
 
 	"github.com/buyin/playbook/internal/buildstore"
+	"github.com/buyin/playbook/internal/gaps"
 	"github.com/buyin/playbook/printsheet"
 	"github.com/buyin/playbook/settings"
 )
@@ -48,6 +49,9 @@ type Config struct {
 	LogQueries bool
 	// Logger receives the access log and errors; nil means text on stderr.
 	Logger *slog.Logger
+	// Gaps counts settled searches that found too little (OpenGaps); nil
+	// counts nothing.
+	Gaps *gaps.Recorder
 }
 
 // ConfigFrom is the configuration [params.search] in config.toml gives, for

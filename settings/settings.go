@@ -42,6 +42,16 @@ type Search struct {
 	LogQueries bool `toml:"log_queries"`
 	// Synonyms are groups of words or phrases that a search treats as one.
 	Synonyms [][]string `toml:"synonyms"`
+	// RecordGaps counts settled searches that found too little, for the
+	// owners' gap report (package gaps); off by default.
+	RecordGaps bool `toml:"record_gaps"`
+	// GapsFile is where the counts are kept; its directory must be writable
+	// by the server.
+	GapsFile string `toml:"gaps_file"`
+	// GapsMinCount is the fewest counts a query needs to be reported.
+	GapsMinCount int `toml:"gaps_min_count"`
+	// GapsMaxEntries caps the queries kept; the oldest and rarest go first.
+	GapsMaxEntries int `toml:"gaps_max_entries"`
 }
 
 // Duration is a time.Duration written in TOML as a string such as "2s".
@@ -70,6 +80,11 @@ func Defaults() Search {
 		MaxWait:       Duration{500 * time.Millisecond},
 		Drain:         Duration{10 * time.Second},
 		Poll:          Duration{500 * time.Millisecond},
+		// Beside builds/, not in it: builds are immutable, and a replica's
+		// builds directory is read-only.
+		GapsFile:       "gaps/gaps.json",
+		GapsMinCount:   3,
+		GapsMaxEntries: 10000,
 	}
 }
 
@@ -91,6 +106,7 @@ func Load(path string) (Search, error) {
 	}
 	root := filepath.Dir(path)
 	s.Builds = resolve(root, s.Builds)
+	s.GapsFile = resolve(root, s.GapsFile)
 	return s, nil
 }
 
@@ -122,6 +138,15 @@ func (s Search) check() error {
 	}
 	if s.Drain.Duration <= 0 {
 		errs = append(errs, fmt.Errorf("drain = %q: must be positive", s.Drain.Duration))
+	}
+	if s.GapsFile == "" {
+		errs = append(errs, errors.New("gaps_file must name a file, in a directory the server may write"))
+	}
+	if s.GapsMinCount < 1 {
+		errs = append(errs, fmt.Errorf("gaps_min_count = %d: must be at least 1", s.GapsMinCount))
+	}
+	if s.GapsMaxEntries < 1 {
+		errs = append(errs, fmt.Errorf("gaps_max_entries = %d: must be at least 1", s.GapsMaxEntries))
 	}
 	for i, g := range s.Synonyms {
 		if len(g) < 2 {

@@ -31,6 +31,12 @@ func TestLoadDefaultsAndResolves(t *testing.T) {
 	if s.Timeout.Duration != 3*time.Second || s.MaxSize != 50 || s.KeepBuilds != 3 || s.LogQueries {
 		t.Errorf("settings %+v: want timeout 3s and the defaults", s)
 	}
+	if got, want := s.GapsFile, filepath.Join(filepath.Dir(path), "gaps", "gaps.json"); got != want {
+		t.Errorf("GapsFile = %q, want %q (beside builds)", got, want)
+	}
+	if s.RecordGaps || s.GapsMinCount != 3 || s.GapsMaxEntries != 10000 {
+		t.Errorf("gap settings %v %d %d: want off, 3 and 10000", s.RecordGaps, s.GapsMinCount, s.GapsMaxEntries)
+	}
 	if len(s.Synonyms) != 1 {
 		t.Errorf("synonyms = %v", s.Synonyms)
 	}
@@ -43,6 +49,10 @@ func TestLoadRejects(t *testing.T) {
 		{"lonely synonym", "[params.search]\nsynonyms = [[\"alone\"]]", "at least two"},
 		{"keep none", "[params.search]\nkeep_builds = 0", "keep_builds"},
 		{"not toml", "[params.search\n", "config.toml"},
+		{"gaps min", "[params.search]\ngaps_min_count = 0", "gaps_min_count"},
+		{"gaps cap", "[params.search]\ngaps_max_entries = -1", "gaps_max_entries"},
+		{"gaps file", "[params.search]\ngaps_file = \"\"", "gaps_file"},
+		{"gaps switch", "[params.search]\nrecord_gaps = \"yes\"", "record_gaps"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -61,5 +71,16 @@ func TestRealConfigLoads(t *testing.T) {
 	}
 	if len(s.Synonyms) < 10 {
 		t.Errorf("%d synonym groups in config.toml; expected the playbook's", len(s.Synonyms))
+	}
+}
+
+func TestGapSettings(t *testing.T) {
+	path := write(t, "[params.search]\nrecord_gaps = true\ngaps_file = \"/var/lib/buyin/gaps.json\"\ngaps_min_count = 5\ngaps_max_entries = 20\n")
+	s, err := settings.Load(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !s.RecordGaps || s.GapsFile != "/var/lib/buyin/gaps.json" || s.GapsMinCount != 5 || s.GapsMaxEntries != 20 {
+		t.Errorf("gap settings = %v %q %d %d, want true, the absolute path, 5 and 20", s.RecordGaps, s.GapsFile, s.GapsMinCount, s.GapsMaxEntries)
 	}
 }

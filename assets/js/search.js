@@ -60,6 +60,25 @@
     });
   }
 
+  // ---- Settled searches, for the owners' gap report (record_gaps in config.toml;
+  // when it is off the server ignores these). A search counts only once a person
+  // has settled on it, never the prefixes typed on the way. The server counts the
+  // search page loaded with q itself; a search this script ran is reported here
+  // after two seconds without typing, on Enter, or on a click on a result: once
+  // per query per page, as one GET of the API marked settled=1, whose answer is
+  // not used. shown is the query the page was loaded with (already counted).
+  function settler(shown) {
+    function fold(q) { return String(q || "").toLowerCase().split(/\s+/).filter(Boolean).join(" "); }
+    var last = fold(shown), timer = 0;
+    function now(q) {
+      clearTimeout(timer);
+      if (!fold(q) || fold(q) === last) return;
+      last = fold(q);
+      fetch("/api/search?" + new URLSearchParams({ q: q, size: "1", settled: "1" }), { keepalive: true }).catch(function () {});
+    }
+    return { now: now, later: function (q) { clearTimeout(timer); timer = setTimeout(function () { now(q); }, 2000); } };
+  }
+
   // ---- The fallback: words of the query against the questions (text, why) and
   // pages (title, summary); more words found first, then words in titles, then
   // titles with the words as typed.
@@ -227,7 +246,7 @@
   function dropdown(form) {
     var input = $("[data-search-input]", form), action = form.getAttribute("action");
     var box = el("div", "live-results"), note = el("div"), list = el("ol", "hits"), status = el("p", "visually-hidden");
-    var seq = 0, ctl = null, timer = 0, active = -1;
+    var seq = 0, ctl = null, timer = 0, active = -1, settle = settler("");
     box.hidden = true;
     list.id = input.id + "-hits";
     list.setAttribute("role", "listbox");
@@ -300,7 +319,12 @@
         });
       });
     }
-    function go(o) { open(false); window.location.href = o.getAttribute("data-url"); }
+    function go(o) {
+      var u = o.getAttribute("data-url");
+      if (u.indexOf(action + "?") !== 0) settle.now(input.value); // the search page counts itself
+      open(false);
+      window.location.href = u;
+    }
 
     input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(run, 150); });
     input.addEventListener("keydown", function (ev) {
@@ -330,7 +354,7 @@
     var input = $("[data-search-input]", form), action = form.getAttribute("action");
     var status = $("[data-search-status]"), note = $("[data-search-notice]");
     var current = new URLSearchParams(window.location.search);
-    var seq = 0, ctl = null, timer = 0;
+    var seq = 0, ctl = null, timer = 0, settle = settler(current.get("q"));
     current.delete("fragment");
     if (input.value === "{{q}}") input.value = current.get("q") || ""; // a plain file server leaves the marker
 
@@ -392,9 +416,9 @@
       load(p, "replace");
     }
 
-    input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(typed, 200); });
+    input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(typed, 200); settle.later(input.value); });
     input.addEventListener("keydown", function (ev) { if (ev.key === "Escape") ev.preventDefault(); });
-    form.addEventListener("submit", function (ev) { ev.preventDefault(); typed(); });
+    form.addEventListener("submit", function (ev) { ev.preventDefault(); typed(); settle.now(input.value); });
     results.addEventListener("click", function (ev) {
       var a = ev.target.closest("a"), li = a && a.closest(".hits > li");
       if (!a || ev.button || ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.altKey) return;
@@ -408,7 +432,7 @@
         return;
       }
       var href = a.getAttribute("href") || "";
-      if (href.charAt(0) !== "?") return; // a page of the site: go there
+      if (href.charAt(0) !== "?") { if (li) settle.now(input.value); return; } // a page of the site: go there
       ev.preventDefault();
       var p = new URLSearchParams(href.slice(1)), key = filterOf(a, current), pager = a.closest(".pager");
       if (!a.closest(".facets")) key = "";

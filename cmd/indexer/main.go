@@ -6,6 +6,7 @@
 //	indexer publish  [-config config.toml] [-builds DIR] SRC
 //	indexer builds   [-config config.toml] [-builds DIR]
 //	indexer check    [-config config.toml]
+//	indexer gaps     [-config config.toml] [-json] [-reset] [-min N] [GAPFILE...]
 //
 // build validates the content, renders the site with the linked-in Hugo, indexes
 // what Hugo rendered, and publishes the two together as one build. serve builds
@@ -16,7 +17,9 @@
 // running serve follows. publish installs a build made elsewhere (a replica's
 // rollout): it checks every file against the build's manifest, opens and probes
 // the build, and only then makes it current. builds lists the builds and why
-// each is kept. check validates the content and prints every problem. Defaults
+// each is kept. check validates the content and prints every problem. gaps
+// reports what readers searched for and did not find (when record_gaps is on),
+// merging the files of several servers, or empties them. Defaults
 // come from [params.search] in config.toml; rollback, publish and builds work
 // from -builds alone when there is no config file.
 package main
@@ -62,6 +65,8 @@ const usageText = `usage:
       current, and why each is kept
   indexer check    [-config FILE]
       validate the content and print every problem
+  indexer gaps     [-config FILE] [-json] [-reset] [-min N] [GAPFILE...]
+      list what readers searched for and did not find, most searched first
 `
 
 func usage() {
@@ -100,6 +105,9 @@ type options struct {
 }
 
 func run(ctx context.Context, cmd string, args []string, stderr io.Writer) error {
+	if cmd == "gaps" {
+		return gapsCommand(ctx, args, os.Stdout, stderr)
+	}
 	fs := flag.NewFlagSet(cmd, flag.ContinueOnError)
 	fs.SetOutput(stderr)
 	var o options
@@ -287,7 +295,10 @@ func build(ctx context.Context, root string, store *buildstore.Store, s settings
 // good build keeps serving.
 func serve(ctx context.Context, store *buildstore.Store, s settings.Search, stderr io.Writer, root string, rebuild func(context.Context) (builder.Result, error)) error {
 	logger := slog.New(slog.NewTextHandler(stderr, nil))
-	srv, err := server.New(server.ConfigFrom(s, store, logger))
+	cfg := server.ConfigFrom(s, store, logger)
+	cfg.Gaps = server.OpenGaps(s, logger) // nil when record_gaps is off
+	defer cfg.Gaps.Close()                // after the server: its last counts are written
+	srv, err := server.New(cfg)
 
 	if errors.Is(err, buildstore.ErrNoBuild) {
 		return fmt.Errorf("%w; build it with: go run ./cmd/indexer build (or run serve without -no-build)", err)

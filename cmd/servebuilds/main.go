@@ -78,7 +78,10 @@ func run(ctx context.Context, config, builds, addr string, logQueries bool) erro
 	}
 	logger := slog.New(slog.NewTextHandler(os.Stderr, nil))
 	s.LogQueries = s.LogQueries || logQueries
-	srv, err := server.New(server.ConfigFrom(s, store, logger))
+	cfg := server.ConfigFrom(s, store, logger)
+	cfg.Gaps = server.OpenGaps(s, logger) // nil when record_gaps is off
+	defer cfg.Gaps.Close()                // after the server: its last counts are written
+	srv, err := server.New(cfg)
 
 	if errors.Is(err, buildstore.ErrNoBuild) {
 		return fmt.Errorf("%w; publish one with: indexer build -builds %s", err, s.Builds)
