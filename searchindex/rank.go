@@ -53,11 +53,11 @@ func (ix *Index) compile(p *plan) *compiledPlan {
 	cp := &compiledPlan{concepts: make([][]scoredAlt, len(p.concepts))}
 	for i, c := range p.concepts {
 		for _, a := range c.alts {
-			if id, ok := ix.termIDs[a.term]; ok {
+			if id, ok := ix.termID(a.term); ok {
 				sa := scoredAlt{id: id, weight: a.weight * ix.idf[id]}
 				if a.word != "" {
 					for _, w := range []string{a.word, a.word + "s", a.word + "es"} {
-						if wid, ok := ix.termIDs[surfaceTerm(w)]; ok {
+						if wid, ok := ix.termID(surfaceTerm(w)); ok {
 							sa.words = append(sa.words, wid)
 						}
 					}
@@ -92,14 +92,14 @@ func (ix *Index) scoreAll(cp *compiledPlan) *scores {
 	for _, alts := range cp.concepts {
 		sc.touched = sc.touched[:0]
 		for _, a := range alts {
-			for _, p := range ix.postings[a.id] {
+			for _, p := range ix.postingsOf(a.id) {
 				d := &ix.docs[p.doc]
 				tf := float64(p.text)
 				s := tf * (bm25K1 + 1) / (tf + bm25K1*(1-bm25B+bm25B*d.textLen/ix.avgText))
 				if p.title > 0 {
 					exact := stemOnlyTitle
 					for _, w := range a.words {
-						if d.titleWords.tf(w) > 0 {
+						if d.hasTitleWord(w) {
 							exact = 1
 							break
 						}

@@ -127,7 +127,7 @@ func (ix *Index) matchQuery(p *plan) query.Query {
 				continue
 			}
 			seen[a.term] = true
-			if _, ok := ix.termIDs[a.term]; !ok {
+			if _, ok := ix.termID(a.term); !ok {
 				continue // no document has it
 			}
 			t := query.NewTermQuery(a.term)

@@ -1,0 +1,613 @@
+package searchindex
+
+import (
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"hash/crc32"
+	"math"
+	"slices"
+	"strings"
+	"unsafe"
+)
+
+// The tables are what ranking, planning and highlighting keep in memory: the
+// postings with their frequencies, the documents with their lengths and the
+// positions of their words, the dictionary. They come from analysing every
+// document, which grows with the corpus; so the build does it once and writes
+// the tables into the index directory (tablesFile), and opening an index reads
+// that file in one pass instead of analysing again. Bleve's index is still what
+// finds the candidates.
+//
+// The file is the magic line, the payload and a CRC-32 of the payload. The
+// payload is varints, little-endian float64s and length-prefixed strings;
+// strings are not copied when the file is read, they are slices of it.
+
+// tablesFile is the tables' file in the index directory.
+const tablesFile = "playbook.tables"
+
+// tablesMagic names the format; a change of layout changes it.
+const tablesMagic = "buyin-search-tables 1\n"
+
+// tables is the in-memory form, the same whether made by analysing documents
+// (analyse) or read from the file (decodeTables).
+type tables struct {
+	synonyms [][]string
+	docs     []docData
+	// byInternal maps Bleve's internal document number to an index in docs,
+	// or -1. A read-only index numbers its documents densely, so a slice does.
+	byInternal []int32
+	// terms are every index term, sorted: a term's id is its place here.
+	terms []string
+	// idf is the inverse document frequency of each term over the text field.
+	idf []float64
+	// avgTitle and avgText are the average field lengths, for BM25.
+	avgTitle, avgText float64
+	// postings lists, term by term, the documents that have it and how:
+	// postings[postStart[id]:postStart[id+1]].
+	postings  []posting
+	postStart []uint32
+	dict      *dictionary
+}
+
+// posting is one document's use of a term.
+type posting struct {
+	doc         int32
+	text, title uint16 // occurrences in the text and in the title
+	phrase      bool   // in the document's own phrases
+}
+
+// docData is one document with what ranking and highlighting need.
+type docData struct {
+	// doc keeps what a hit shows; a document's phrases are only analysed.
+	doc Document
+	// titleWords are the term ids of the title's and phrases' words as written
+	// (surfaceTerm), sorted, so that the very word typed outranks another word
+	// with the same stem.
+	titleWords        []uint32
+	titleLen, textLen float64
+	// tiebreak orders equal scores by id, the same from build to build.
+	tiebreak float64
+	// titleToks and bodyToks are where each word of the title and body is
+	// (encoded positions, see appendPositions), so that highlighting a hit is a
+	// scan of numbers, not a new analysis; situationToks are those of each
+	// situation's title and phrases.
+	titleToks, bodyToks string
+	situationToks       []string
+}
+
+func (dd *docData) hasTitleWord(id uint32) bool {
+	_, ok := slices.BinarySearch(dd.titleWords, id)
+	return ok
+}
+
+// termID returns the id of an index term, if some document has it.
+func (t *tables) termID(term string) (uint32, bool) {
+	i, ok := slices.BinarySearch(t.terms, term)
+	return uint32(i), ok
+}
+
+// postingsOf returns the postings of term id.
+func (t *tables) postingsOf(id uint32) []posting {
+	return t.postings[t.postStart[id]:t.postStart[id+1]]
+}
+
+// analyse makes the tables of docs; internal[i] is the number Bleve gave
+// docs[i]. Build and, in tests, a re-analysis of a stored index call it.
+func analyse(docs []Document, internal []uint64, synonyms [][]string) (*tables, error) {
+	if len(docs) == 0 {
+		return nil, errors.New("the index has no documents")
+	}
+	// Documents in Bleve's order, so that byInternal is increasing.
+	order := make([]int, len(docs))
+	for i := range order {
+		order[i] = i
+	}
+	slices.SortFunc(order, func(a, b int) int {
+		switch {
+		case internal[a] < internal[b]:
+			return -1
+		case internal[a] > internal[b]:
+			return 1
+		}
+		return 0
+	})
+	an := newAnalyzer(synonyms)
+	sc := newStemCache(an)
+	db := newDictionaryBuilder()
+
+	// First the terms of every document, by name; then, once all terms are
+	// known and sorted, everything that refers to them by id.
+	type analysed struct {
+		dt                   docTokens
+		title, phrases, text []string
+		titleWords           []string
+		titleLen, textLen    int
+	}
+	all := make([]analysed, len(docs))
+	seen := map[string]bool{}
+	for k, i := range order {
+		d := docs[i]
+		dt := sc.tokensOf(d)
+		title, phrases, text := sc.terms(dt, d.Type, db)
+		a := analysed{dt: dt, title: title, phrases: phrases, text: text, titleLen: len(title), textLen: len(text)}
+		a.titleWords = surfaceTerms(append([][]token{dt.title}, dt.phrases...))
+		for _, list := range [][]string{title, phrases, text, a.titleWords} {
+			for _, t := range list {
+				seen[t] = true
+			}
+		}
+		all[k] = a
+	}
+	db.addKnown(an.synonyms.words, an)
+	t := &tables{synonyms: synonyms, dict: db.dictionary()}
+	t.terms = make([]string, 0, len(seen))
+	for term := range seen {
+		t.terms = append(t.terms, term)
+	}
+	slices.Sort(t.terms)
+	id := func(term string) uint32 {
+		i, _ := t.termID(term)
+		return uint32(i)
+	}
+
+	df := make([]int32, len(t.terms))
+	byTerm := make([][]posting, len(t.terms))
+	t.docs = make([]docData, len(docs))
+	var sumTitle, sumText float64
+	for k, i := range order {
+		a := &all[k]
+		d := docs[i]
+		dd := &t.docs[k]
+		dd.doc = d
+		dd.doc.Phrases = nil
+		if len(d.Situations) > 0 {
+			dd.doc.Situations = make([]Situation, len(d.Situations))
+			for j, s := range d.Situations {
+				dd.doc.Situations[j] = Situation{Title: s.Title}
+			}
+		}
+		dd.titleLen, dd.textLen = float64(a.titleLen), float64(a.textLen)
+		sumTitle += dd.titleLen
+		sumText += dd.textLen
+		for _, w := range a.titleWords {
+			dd.titleWords = append(dd.titleWords, id(w))
+		}
+		slices.Sort(dd.titleWords)
+		dd.titleWords = slices.Compact(dd.titleWords)
+		title, phrases := counts(a.title, id), counts(a.phrases, id)
+		for _, tf := range countsSorted(a.text, id) {
+			df[tf.id]++
+			byTerm[tf.id] = append(byTerm[tf.id], posting{
+				doc: int32(k), text: clamp16(tf.n), title: clamp16(title[tf.id]), phrase: phrases[tf.id] > 0,
+			})
+		}
+		dd.titleToks = string(appendPositions(nil, a.dt.title, an, id))
+		dd.bodyToks = string(appendPositions(nil, a.dt.body, an, id))
+		for _, st := range a.dt.situations {
+			// Only which words a situation has matters (for Hit.Via), not where.
+			var toks []token
+			for _, pt := range st {
+				toks = append(toks, pt...)
+			}
+			dd.situationToks = append(dd.situationToks, string(appendPositions(nil, toks, an, id)))
+		}
+		a.dt = docTokens{}
+	}
+	t.avgTitle = max(sumTitle/float64(len(docs)), 1)
+	t.avgText = max(sumText/float64(len(docs)), 1)
+	N := float64(len(docs))
+	t.idf = make([]float64, len(t.terms))
+	for id, n := range df {
+		t.idf[id] = math.Log(1 + (N-float64(n)+0.5)/(float64(n)+0.5))
+	}
+	t.postStart = make([]uint32, len(t.terms)+1)
+	for id, ps := range byTerm {
+		t.postings = append(t.postings, ps...)
+		t.postStart[id+1] = uint32(len(t.postings))
+	}
+	// Equal scores are ordered by id: the tie-break is far below any real
+	// difference in score, and it does not depend on the order of indexing.
+	byID := make([]int, len(t.docs))
+	for i := range byID {
+		byID[i] = i
+	}
+	slices.SortFunc(byID, func(a, b int) int { return strings.Compare(t.docs[a].doc.ID, t.docs[b].doc.ID) })
+	for rank, i := range byID {
+		t.docs[i].tiebreak = tiebreak(len(byID), rank)
+	}
+	ints := make([]uint64, len(order))
+	for k, i := range order {
+		ints[k] = internal[i]
+	}
+	var err error
+	t.byInternal, err = internalMap(ints)
+	return t, err
+}
+
+func tiebreak(n, rank int) float64 { return float64(n-rank) * 1e-9 }
+
+func clamp16(n uint32) uint16 { return uint16(min(n, 1<<16-1)) }
+
+// counts counts terms by id.
+func counts(terms []string, id func(string) uint32) map[uint32]uint32 {
+	m := make(map[uint32]uint32, len(terms))
+	for _, t := range terms {
+		m[id(t)]++
+	}
+	return m
+}
+
+type termCount struct{ id, n uint32 }
+
+// countsSorted counts terms by id, in the order of ids.
+func countsSorted(terms []string, id func(string) uint32) []termCount {
+	m := counts(terms, id)
+	out := make([]termCount, 0, len(m))
+	for id, n := range m {
+		out = append(out, termCount{id, n})
+	}
+	slices.SortFunc(out, func(a, b termCount) int { return int(a.id) - int(b.id) })
+	return out
+}
+
+// internalMap makes byInternal from the internal number of each document.
+func internalMap(internal []uint64) ([]int32, error) {
+	var top uint64
+	for _, n := range internal {
+		top = max(top, n)
+	}
+	if top > uint64(64*len(internal)+1024) {
+		return nil, fmt.Errorf("the index numbers %d documents up to %d; rebuild it", len(internal), top)
+	}
+	by := make([]int32, top+1)
+	for i := range by {
+		by[i] = -1
+	}
+	for i, n := range internal {
+		if by[n] >= 0 {
+			return nil, fmt.Errorf("two documents have the internal number %d", n)
+		}
+		by[n] = int32(i)
+	}
+	return by, nil
+}
+
+// appendPositions encodes the words of a text for highlighting: their count,
+// then for each the gap from the previous word's end (signed: a situation's
+// words come from several texts), its length and its stem's
+// term id plus one; then the count of synonym phrases and, for each, its start,
+// length in bytes and group.
+func appendPositions(b []byte, toks []token, an *analyzer, id func(string) uint32) []byte {
+	b = binary.AppendUvarint(b, uint64(len(toks)))
+	end := 0
+	for _, t := range toks {
+		b = binary.AppendVarint(b, int64(t.start-end))
+		b = binary.AppendUvarint(b, uint64(t.end-t.start))
+		b = binary.AppendUvarint(b, uint64(id(t.stem))+1)
+		end = t.end
+	}
+	var groups []byte
+	n := 0
+	for i := range toks {
+		for _, m := range an.synonyms.at(toks, i) {
+			n++
+			start, stop := toks[i].start, toks[i+m.n-1].end
+			groups = binary.AppendUvarint(groups, uint64(start))
+			groups = binary.AppendUvarint(groups, uint64(stop-start))
+			groups = binary.AppendUvarint(groups, uint64(m.group))
+		}
+	}
+	b = binary.AppendUvarint(b, uint64(n))
+	return append(b, groups...)
+}
+
+// encode writes the tables in the file's format.
+func (t *tables) encode() []byte {
+	e := &encoder{b: []byte(tablesMagic)}
+	e.uint(len(t.synonyms))
+	for _, g := range t.synonyms {
+		e.strs(g)
+	}
+	e.strs(t.terms)
+	e.uint(len(t.idf))
+	for _, f := range t.idf {
+		e.f64(f)
+	}
+	e.f64(t.avgTitle)
+	e.f64(t.avgText)
+	e.uint(len(t.postings))
+	for id := range t.terms {
+		ps := t.postingsOf(uint32(id))
+		e.uint(len(ps))
+		prev := int32(0)
+		for _, p := range ps {
+			e.uint(int(p.doc - prev))
+			prev = p.doc
+			e.uint(int(p.text))
+			e.uint(int(p.title))
+			if p.phrase {
+				e.uint(1)
+			} else {
+				e.uint(0)
+			}
+		}
+	}
+	d := t.dict
+	e.uint(len(d.words))
+	for i, w := range d.words {
+		e.str(w)
+		e.str(d.stemOf[i])
+		e.uint(int(d.df[i]))
+	}
+	e.strs(d.stems)
+	prefixes := make([]string, 0, len(d.short))
+	for p := range d.short {
+		prefixes = append(prefixes, p)
+	}
+	slices.Sort(prefixes)
+	e.uint(len(prefixes))
+	for _, p := range prefixes {
+		e.str(p)
+		e.uint(len(d.short[p]))
+		for _, w := range d.short[p] {
+			i, _ := d.find(w)
+			e.uint(i)
+		}
+	}
+	internal := make([]uint64, len(t.docs))
+	for n, i := range t.byInternal {
+		if i >= 0 {
+			internal[i] = uint64(n)
+		}
+	}
+	e.uint(len(t.docs))
+	for i := range t.docs {
+		dd := &t.docs[i]
+		doc := &dd.doc
+		e.uint(int(internal[i]))
+		for _, s := range []string{doc.ID, doc.Type, doc.Title, doc.URL, doc.Page, doc.Body} {
+			e.str(s)
+		}
+		for _, l := range [][]string{doc.Stage, doc.Audience, doc.Technique, doc.TechniqueTitles} {
+			e.strs(l)
+		}
+		e.uint(len(doc.Situations))
+		for _, s := range doc.Situations {
+			e.str(s.Title)
+		}
+		e.uint(len(dd.titleWords))
+		prev := uint32(0)
+		for _, w := range dd.titleWords {
+			e.uint(int(w - prev))
+			prev = w
+		}
+		e.uint(int(dd.titleLen))
+		e.uint(int(dd.textLen))
+		e.str(dd.titleToks)
+		e.str(dd.bodyToks)
+		e.strs(dd.situationToks)
+	}
+	// The tie-break is by id: the ranks, in the order of docs.
+	for i := range t.docs {
+		e.f64(t.docs[i].tiebreak)
+	}
+	return binary.LittleEndian.AppendUint32(e.b, crc32.ChecksumIEEE(e.b[len(tablesMagic):]))
+}
+
+// decodeTables reads the tables from the file's bytes, which it keeps: the
+// strings of the tables are slices of them, so they must not change.
+func decodeTables(data []byte) (*tables, error) {
+	if len(data) < len(tablesMagic)+4 || string(data[:len(tablesMagic)]) != tablesMagic {
+		return nil, errors.New("not a tables file of this version (the first line differs)")
+	}
+	payload := data[len(tablesMagic) : len(data)-4]
+	if got, want := crc32.ChecksumIEEE(payload), binary.LittleEndian.Uint32(data[len(data)-4:]); got != want {
+		return nil, fmt.Errorf("checksum %08x, want %08x: the file is damaged", got, want)
+	}
+	d := &decoder{s: unsafe.String(unsafe.SliceData(payload), len(payload))}
+	t := &tables{}
+	t.synonyms = make([][]string, d.count(1))
+	for i := range t.synonyms {
+		t.synonyms[i] = d.strs()
+	}
+	t.terms = d.strs()
+	t.idf = make([]float64, d.countOf(len(t.terms), 8))
+	for i := range t.idf {
+		t.idf[i] = d.f64()
+	}
+	t.avgTitle, t.avgText = d.f64(), d.f64()
+	t.postings = make([]posting, d.count(4))
+	t.postStart = make([]uint32, len(t.terms)+1)
+	n := 0
+	for id := range t.terms {
+		k := d.count(4)
+		if n+k > len(t.postings) {
+			return nil, errors.New("more postings than counted")
+		}
+		prev := int32(0)
+		for j := n; j < n+k; j++ {
+			prev += int32(d.uint())
+			t.postings[j] = posting{doc: prev, text: uint16(d.uint()), title: uint16(d.uint()), phrase: d.uint() == 1}
+		}
+		n += k
+		t.postStart[id+1] = uint32(n)
+	}
+	if d.err == nil && n != len(t.postings) {
+		return nil, errors.New("fewer postings than counted")
+	}
+	dict := &dictionary{}
+	nw := d.count(3)
+	dict.words, dict.stemOf, dict.df = make([]string, nw), make([]string, nw), make([]int32, nw)
+	for i := range nw {
+		dict.words[i], dict.stemOf[i], dict.df[i] = d.str(), d.str(), int32(d.uint())
+	}
+	dict.stems = d.strs()
+	np := d.count(2)
+	dict.short = make(map[string][]string, np)
+	for range np {
+		p := d.str()
+		ws := make([]string, d.count(1))
+		for j := range ws {
+			w := d.uint()
+			if w >= len(dict.words) {
+				return nil, errors.New("a completion names no word")
+			}
+			ws[j] = dict.words[w]
+		}
+		dict.short[p] = ws
+	}
+	t.dict = dict
+	nd := d.count(8)
+	t.docs = make([]docData, nd)
+	internal := make([]uint64, nd)
+	for i := range t.docs {
+		dd := &t.docs[i]
+		doc := &dd.doc
+		internal[i] = uint64(d.uint())
+		doc.ID, doc.Type, doc.Title, doc.URL, doc.Page, doc.Body = d.str(), d.str(), d.str(), d.str(), d.str(), d.str()
+		doc.Stage, doc.Audience, doc.Technique, doc.TechniqueTitles = d.strs(), d.strs(), d.strs(), d.strs()
+		if ns := d.count(1); ns > 0 {
+			doc.Situations = make([]Situation, ns)
+			for j := range doc.Situations {
+				doc.Situations[j].Title = d.str()
+			}
+		}
+		if nt := d.count(1); nt > 0 {
+			dd.titleWords = make([]uint32, nt)
+			prev := uint32(0)
+			for j := range dd.titleWords {
+				prev += uint32(d.uint())
+				dd.titleWords[j] = prev
+			}
+		}
+		dd.titleLen, dd.textLen = float64(d.uint()), float64(d.uint())
+		dd.titleToks, dd.bodyToks = d.str(), d.str()
+		dd.situationToks = d.strs()
+	}
+	for i := range t.docs {
+		t.docs[i].tiebreak = d.f64()
+	}
+	if d.err != nil {
+		return nil, d.err
+	}
+	if d.i != len(d.s) {
+		return nil, fmt.Errorf("%d bytes left over", len(d.s)-d.i)
+	}
+	for _, p := range t.postings {
+		if p.doc < 0 || int(p.doc) >= len(t.docs) {
+			return nil, fmt.Errorf("a posting names document %d of %d", p.doc, len(t.docs))
+		}
+	}
+	if len(t.docs) == 0 {
+		return nil, errors.New("the index has no documents")
+	}
+	var err error
+	t.byInternal, err = internalMap(internal)
+	return t, err
+}
+
+type encoder struct{ b []byte }
+
+func (e *encoder) uint(n int)    { e.b = binary.AppendUvarint(e.b, uint64(n)) }
+func (e *encoder) f64(f float64) { e.b = binary.LittleEndian.AppendUint64(e.b, math.Float64bits(f)) }
+func (e *encoder) str(s string)  { e.uint(len(s)); e.b = append(e.b, s...) }
+func (e *encoder) strs(l []string) {
+	e.uint(len(l))
+	for _, s := range l {
+		e.str(s)
+	}
+}
+
+// decoder reads what encoder wrote. After the first error it returns zero
+// values, and err says what was wrong.
+type decoder struct {
+	s   string
+	i   int
+	err error
+}
+
+func (d *decoder) fail(what string) {
+	if d.err == nil {
+		d.err = fmt.Errorf("%s at byte %d", what, d.i+len(tablesMagic))
+	}
+	d.i = len(d.s)
+}
+
+func (d *decoder) uint() int {
+	var v uint64
+	for shift := 0; shift < 64; shift += 7 {
+		if d.i >= len(d.s) {
+			d.fail("truncated number")
+			return 0
+		}
+		c := d.s[d.i]
+		d.i++
+		v |= uint64(c&0x7f) << shift
+		if c < 0x80 {
+			if v > math.MaxInt32 {
+				d.fail("number out of range")
+				return 0
+			}
+			return int(v)
+		}
+	}
+	d.fail("number too long")
+	return 0
+}
+
+// int reads a signed number (zig-zag, as binary.AppendVarint writes it).
+func (d *decoder) int() int {
+	u := uint64(d.uint())
+	return int(u>>1) ^ -int(u&1)
+}
+
+// count reads a number of items each at least min bytes long, which the rest
+// of the file must be able to hold: a damaged count cannot make a huge slice.
+func (d *decoder) count(min int) int { return d.countOf(-1, min) }
+
+// countOf is count, and when want >= 0 the number must equal it.
+func (d *decoder) countOf(want, min int) int {
+	n := d.uint()
+	if n*min > len(d.s)-d.i || (want >= 0 && n != want) {
+		d.fail(fmt.Sprintf("count %d does not fit", n))
+		return 0
+	}
+	return n
+}
+
+func (d *decoder) f64() float64 {
+	if len(d.s)-d.i < 8 {
+		d.fail("truncated number")
+		return 0
+	}
+	var v uint64
+	for k := 7; k >= 0; k-- {
+		v = v<<8 | uint64(d.s[d.i+k])
+	}
+	d.i += 8
+	return math.Float64frombits(v)
+}
+
+func (d *decoder) str() string {
+	n := d.uint()
+	if n > len(d.s)-d.i {
+		d.fail("truncated text")
+		return ""
+	}
+	s := d.s[d.i : d.i+n]
+	d.i += n
+	return s
+}
+
+func (d *decoder) strs() []string {
+	n := d.count(1)
+	if n == 0 {
+		return nil
+	}
+	l := make([]string, n)
+	for i := range l {
+		l[i] = d.str()
+	}
+	return l
+}
