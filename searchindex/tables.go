@@ -20,14 +20,14 @@ import (
 // finds the candidates.
 //
 // The file is the magic line, the payload and a CRC-32 of the payload. The
-// payload is varints, little-endian float64s and length-prefixed strings;
-// strings are not copied when the file is read, they are slices of it.
+// payload is a table of the distinct strings, then varints, little-endian
+// float64s and strings by their number in the table.
 
 // tablesFile is the tables' file in the index directory.
 const tablesFile = "playbook.tables"
 
 // tablesMagic names the format; a change of layout changes it.
-const tablesMagic = "buyin-search-tables 1\n"
+const tablesMagic = "buyin-search-tables 2\n"
 
 // tables is the in-memory form, the same whether made by analysing documents
 // (analyse) or read from the file (decodeTables).
@@ -50,11 +50,13 @@ type tables struct {
 	dict      *dictionary
 }
 
-// posting is one document's use of a term.
+// posting is one document's use of a term, in 8 bytes: postings are most of
+// the tables' memory.
 type posting struct {
-	doc         int32
-	text, title uint16 // occurrences in the text and in the title
-	phrase      bool   // in the document's own phrases
+	doc    int32
+	text   uint16 // occurrences in the text
+	title  uint8  // occurrences in the title (a title is one line)
+	phrase bool   // in the document's own phrases
 }
 
 // docData is one document with what ranking and highlighting need.
@@ -179,7 +181,7 @@ func analyse(docs []Document, internal []uint64, synonyms [][]string) (*tables, 
 		for _, tf := range countsSorted(a.text, id) {
 			df[tf.id]++
 			byTerm[tf.id] = append(byTerm[tf.id], posting{
-				doc: int32(k), text: clamp16(tf.n), title: clamp16(title[tf.id]), phrase: phrases[tf.id] > 0,
+				doc: int32(k), text: clamp16(tf.n), title: clamp8(title[tf.id]), phrase: phrases[tf.id] > 0,
 			})
 		}
 		dd.titleToks = string(appendPositions(nil, a.dt.title, an, id))
@@ -228,6 +230,8 @@ func analyse(docs []Document, internal []uint64, synonyms [][]string) (*tables, 
 func tiebreak(n, rank int) float64 { return float64(n-rank) * 1e-9 }
 
 func clamp16(n uint32) uint16 { return uint16(min(n, 1<<16-1)) }
+
+func clamp8(n uint32) uint8 { return uint8(min(n, 1<<8-1)) }
 
 // counts counts terms by id.
 func counts(terms []string, id func(string) uint32) map[uint32]uint32 {
@@ -304,7 +308,7 @@ func appendPositions(b []byte, toks []token, an *analyzer, id func(string) uint3
 
 // encode writes the tables in the file's format.
 func (t *tables) encode() []byte {
-	e := &encoder{b: []byte(tablesMagic)}
+	e := &encoder{index: map[string]int{}}
 	e.uint(len(t.synonyms))
 	for _, g := range t.synonyms {
 		e.strs(g)
@@ -392,7 +396,7 @@ func (t *tables) encode() []byte {
 	for i := range t.docs {
 		e.f64(t.docs[i].tiebreak)
 	}
-	return binary.LittleEndian.AppendUint32(e.b, crc32.ChecksumIEEE(e.b[len(tablesMagic):]))
+	return e.file()
 }
 
 // decodeTables reads the tables from the file's bytes, which it keeps: the
@@ -406,6 +410,7 @@ func decodeTables(data []byte) (*tables, error) {
 		return nil, fmt.Errorf("checksum %08x, want %08x: the file is damaged", got, want)
 	}
 	d := &decoder{s: unsafe.String(unsafe.SliceData(payload), len(payload))}
+	d.readPool()
 	t := &tables{}
 	t.synonyms = make([][]string, d.count(1))
 	for i := range t.synonyms {
@@ -428,7 +433,7 @@ func decodeTables(data []byte) (*tables, error) {
 		prev := int32(0)
 		for j := n; j < n+k; j++ {
 			prev += int32(d.uint())
-			t.postings[j] = posting{doc: prev, text: uint16(d.uint()), title: uint16(d.uint()), phrase: d.uint() == 1}
+			t.postings[j] = posting{doc: prev, text: uint16(d.uint()), title: uint8(d.uint()), phrase: d.uint() == 1}
 		}
 		n += k
 		t.postStart[id+1] = uint32(n)
@@ -507,11 +512,28 @@ func decodeTables(data []byte) (*tables, error) {
 	return t, err
 }
 
-type encoder struct{ b []byte }
+// encoder writes the payload. Strings are written once each, in a table at
+// the start of the payload, and referred to by number: kinds, facet values and
+// the words of a situation that many questions share are kept once in memory.
+type encoder struct {
+	b     []byte
+	index map[string]int
+	pool  []string
+}
 
 func (e *encoder) uint(n int)    { e.b = binary.AppendUvarint(e.b, uint64(n)) }
 func (e *encoder) f64(f float64) { e.b = binary.LittleEndian.AppendUint64(e.b, math.Float64bits(f)) }
-func (e *encoder) str(s string)  { e.uint(len(s)); e.b = append(e.b, s...) }
+
+func (e *encoder) str(s string) {
+	i, ok := e.index[s]
+	if !ok {
+		i = len(e.pool)
+		e.index[s] = i
+		e.pool = append(e.pool, s)
+	}
+	e.uint(i)
+}
+
 func (e *encoder) strs(l []string) {
 	e.uint(len(l))
 	for _, s := range l {
@@ -519,12 +541,27 @@ func (e *encoder) strs(l []string) {
 	}
 }
 
+// file returns the whole file: magic line, string table, the rest, checksum.
+func (e *encoder) file() []byte {
+	out := []byte(tablesMagic)
+	out = binary.AppendUvarint(out, uint64(len(e.pool)))
+	for _, s := range e.pool {
+		out = binary.AppendUvarint(out, uint64(len(s)))
+	}
+	for _, s := range e.pool {
+		out = append(out, s...)
+	}
+	out = append(out, e.b...)
+	return binary.LittleEndian.AppendUint32(out, crc32.ChecksumIEEE(out[len(tablesMagic):]))
+}
+
 // decoder reads what encoder wrote. After the first error it returns zero
 // values, and err says what was wrong.
 type decoder struct {
-	s   string
-	i   int
-	err error
+	s    string
+	i    int
+	pool []string
+	err  error
 }
 
 func (d *decoder) fail(what string) {
@@ -589,15 +626,38 @@ func (d *decoder) f64() float64 {
 	return math.Float64frombits(v)
 }
 
+// readPool reads the string table. Its text is copied once into a string of
+// its own, which the tables' strings are slices of; the file's bytes are not
+// kept.
+func (d *decoder) readPool() {
+	n := d.count(1)
+	lens := make([]int, n)
+	total := 0
+	for i := range lens {
+		lens[i] = d.uint()
+		total += lens[i]
+	}
+	if total > len(d.s)-d.i {
+		d.fail("truncated strings")
+		return
+	}
+	text := strings.Clone(d.s[d.i : d.i+total])
+	d.i += total
+	d.pool = make([]string, n)
+	at := 0
+	for i, l := range lens {
+		d.pool[i] = text[at : at+l]
+		at += l
+	}
+}
+
 func (d *decoder) str() string {
-	n := d.uint()
-	if n > len(d.s)-d.i {
-		d.fail("truncated text")
+	i := d.uint()
+	if i >= len(d.pool) {
+		d.fail("no such string")
 		return ""
 	}
-	s := d.s[d.i : d.i+n]
-	d.i += n
-	return s
+	return d.pool[i]
 }
 
 func (d *decoder) strs() []string {
