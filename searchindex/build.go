@@ -43,15 +43,15 @@ func Build(ctx context.Context, path string, docs []Document, opts BuildOptions)
 	if err != nil {
 		return fmt.Errorf("creating index %s: %w", path, err)
 	}
-	a := newAnalyzer(opts.Synonyms)
-	if _, err := indexAll(ctx, bi, a, docs, opts, nil); err != nil {
+	x := analyseDocs(docs, opts.Synonyms)
+	if _, err := indexAll(ctx, bi, x, docs, opts, nil); err != nil {
 		bi.Close()
 		return err
 	}
 	if err := bi.Close(); err != nil {
 		return fmt.Errorf("closing new index %s: %w", path, err)
 	}
-	return writeTables(path, docs, opts)
+	return writeTables(path, x, docs, opts)
 }
 
 // Update makes at path the index of docs from the index at prev: it copies prev
@@ -77,7 +77,8 @@ func Update(ctx context.Context, prev, path string, docs []Document, opts BuildO
 	if err != nil {
 		return 0, fmt.Errorf("opening copied index %s: %w", path, err)
 	}
-	n, err := indexAll(ctx, bi, newAnalyzer(opts.Synonyms), docs, opts, old)
+	x := analyseDocs(docs, opts.Synonyms)
+	n, err := indexAll(ctx, bi, x, docs, opts, old)
 	if err != nil {
 		bi.Close()
 		return 0, err
@@ -85,17 +86,17 @@ func Update(ctx context.Context, prev, path string, docs []Document, opts BuildO
 	if err := bi.Close(); err != nil {
 		return 0, fmt.Errorf("closing updated index %s: %w", path, err)
 	}
-	return n, writeTables(path, docs, opts)
+	return n, writeTables(path, x, docs, opts)
 }
 
-// writeTables analyses docs, which Bleve's index at path holds, and writes
-// their tables into it (see tables.go).
-func writeTables(path string, docs []Document, opts BuildOptions) error {
+// writeTables writes into the index at path, which holds docs, their tables
+// (see tables.go), from their analysis x.
+func writeTables(path string, x *analysis, docs []Document, opts BuildOptions) error {
 	internal, err := internalIDs(path, docs)
 	if err != nil {
 		return fmt.Errorf("writing the search tables: %w", err)
 	}
-	t, err := analyse(docs, internal, opts.Synonyms)
+	t, err := x.tables(docs, internal, opts.Synonyms)
 	if err != nil {
 		return fmt.Errorf("writing the search tables: %w", err)
 	}
@@ -165,12 +166,11 @@ func storedDocs(path string, opts BuildOptions) (map[string]string, error) {
 	return docs, nil
 }
 
-// indexAll writes docs into bi. With old (the
+// indexAll writes docs, analysed in x, into bi. With old (the
 // stored copies already in bi, by id), a document stored unchanged is left as
 // it is and a document no longer given is deleted. It returns the number of
 // documents written or deleted.
-func indexAll(ctx context.Context, bi bleve.Index, a *analyzer, docs []Document, opts BuildOptions, old map[string]string) (int, error) {
-	stems := newStemCache(a)
+func indexAll(ctx context.Context, bi bleve.Index, x *analysis, docs []Document, opts BuildOptions, old map[string]string) (int, error) {
 	batch := bi.NewBatch()
 	written := 0
 	flush := func(last string) error {
@@ -183,11 +183,11 @@ func indexAll(ctx context.Context, bi bleve.Index, a *analyzer, docs []Document,
 		batch.Reset()
 		return nil
 	}
-	for _, d := range docs {
+	for i, d := range docs {
 		if err := ctx.Err(); err != nil {
 			return 0, fmt.Errorf("building index: %w", err)
 		}
-		fields, err := stems.fields(d)
+		fields, err := bleveFields(d, x.docs[i].text)
 		if err != nil {
 			return 0, fmt.Errorf("indexing %s: %w", d.ID, err)
 		}
@@ -273,8 +273,8 @@ func (c *stemCache) tokensOf(d Document) docTokens {
 }
 
 // terms returns the terms of a document's title, its own phrases and its whole
-// text, and counts its words in dict unless dict is nil. Build and Open both
-// call it, so the index and the ranking agree.
+// text, and counts its words in dict unless dict is nil. Bleve's terms and the
+// ranking's tables both come from it, so they agree.
 func (c *stemCache) terms(dt docTokens, typ string, dict *dictionaryBuilder) (title, phrases, text []string) {
 	title = c.a.termsOf(dt.title)
 	all := append([]token(nil), dt.title...)
@@ -305,9 +305,8 @@ func (c *stemCache) terms(dt docTokens, typ string, dict *dictionaryBuilder) (ti
 	return title, phrases, text
 }
 
-// fields returns what Bleve indexes for d.
-func (c *stemCache) fields(d Document) (map[string]interface{}, error) {
-	_, _, text := c.terms(c.tokensOf(d), d.Type, nil)
+// bleveFields returns what Bleve indexes for d, whose terms are text.
+func bleveFields(d Document, text []string) (map[string]interface{}, error) {
 	stored, err := json.Marshal(d)
 	if err != nil {
 		return nil, err

@@ -94,9 +94,45 @@ func (t *tables) postingsOf(id uint32) []posting {
 	return t.postings[t.postStart[id]:t.postStart[id+1]]
 }
 
+// analysis is what analysing a set of documents gives, once, at build time:
+// the terms Bleve indexes and then the tables come from it.
+type analysis struct {
+	an   *analyzer
+	docs []analysed // in the order of the documents analysed
+	dict *dictionaryBuilder
+}
+
+// analysed is one document's analysis.
+type analysed struct {
+	dt                   docTokens
+	title, phrases, text []string
+	titleWords           []string
+}
+
+// analyseDocs analyses docs with the synonyms the index is built with.
+func analyseDocs(docs []Document, synonyms [][]string) *analysis {
+	an := newAnalyzer(synonyms)
+	sc := newStemCache(an)
+	x := &analysis{an: an, docs: make([]analysed, len(docs)), dict: newDictionaryBuilder()}
+	for i, d := range docs {
+		dt := sc.tokensOf(d)
+		title, phrases, text := sc.terms(dt, d.Type, x.dict)
+		x.docs[i] = analysed{dt: dt, title: title, phrases: phrases, text: text,
+			titleWords: surfaceTerms(append([][]token{dt.title}, dt.phrases...))}
+	}
+	x.dict.addKnown(an.synonyms.words, an)
+	return x
+}
+
 // analyse makes the tables of docs; internal[i] is the number Bleve gave
-// docs[i]. Build and, in tests, a re-analysis of a stored index call it.
+// docs[i]. Tests call it to analyse a stored index again.
 func analyse(docs []Document, internal []uint64, synonyms [][]string) (*tables, error) {
+	return analyseDocs(docs, synonyms).tables(docs, internal, synonyms)
+}
+
+// tables makes the tables of the documents analysed, docs, once Bleve has
+// numbered them: internal[i] is the number of docs[i].
+func (x *analysis) tables(docs []Document, internal []uint64, synonyms [][]string) (*tables, error) {
 	if len(docs) == 0 {
 		return nil, errors.New("the index has no documents")
 	}
@@ -114,51 +150,34 @@ func analyse(docs []Document, internal []uint64, synonyms [][]string) (*tables, 
 		}
 		return 0
 	})
-	an := newAnalyzer(synonyms)
-	sc := newStemCache(an)
-	db := newDictionaryBuilder()
-
-	// First the terms of every document, by name; then, once all terms are
-	// known and sorted, everything that refers to them by id.
-	type analysed struct {
-		dt                   docTokens
-		title, phrases, text []string
-		titleWords           []string
-		titleLen, textLen    int
-	}
-	all := make([]analysed, len(docs))
-	seen := map[string]bool{}
-	for k, i := range order {
-		d := docs[i]
-		dt := sc.tokensOf(d)
-		title, phrases, text := sc.terms(dt, d.Type, db)
-		a := analysed{dt: dt, title: title, phrases: phrases, text: text, titleLen: len(title), textLen: len(text)}
-		a.titleWords = surfaceTerms(append([][]token{dt.title}, dt.phrases...))
-		for _, list := range [][]string{title, phrases, text, a.titleWords} {
+	an := x.an
+	// Every term is numbered by its place in sorted order.
+	ids := map[string]uint32{}
+	for i := range x.docs {
+		a := &x.docs[i]
+		for _, list := range [][]string{a.title, a.phrases, a.text, a.titleWords} {
 			for _, t := range list {
-				seen[t] = true
+				ids[t] = 0
 			}
 		}
-		all[k] = a
 	}
-	db.addKnown(an.synonyms.words, an)
-	t := &tables{synonyms: synonyms, dict: db.dictionary()}
-	t.terms = make([]string, 0, len(seen))
-	for term := range seen {
+	t := &tables{synonyms: synonyms, dict: x.dict.dictionary()}
+	t.terms = make([]string, 0, len(ids))
+	for term := range ids {
 		t.terms = append(t.terms, term)
 	}
 	slices.Sort(t.terms)
-	id := func(term string) uint32 {
-		i, _ := t.termID(term)
-		return uint32(i)
+	for i, term := range t.terms {
+		ids[term] = uint32(i)
 	}
+	id := func(term string) uint32 { return ids[term] }
 
 	df := make([]int32, len(t.terms))
 	byTerm := make([][]posting, len(t.terms))
 	t.docs = make([]docData, len(docs))
 	var sumTitle, sumText float64
 	for k, i := range order {
-		a := &all[k]
+		a := &x.docs[i]
 		d := docs[i]
 		dd := &t.docs[k]
 		dd.doc = d
@@ -169,7 +188,7 @@ func analyse(docs []Document, internal []uint64, synonyms [][]string) (*tables, 
 				dd.doc.Situations[j] = Situation{Title: s.Title}
 			}
 		}
-		dd.titleLen, dd.textLen = float64(a.titleLen), float64(a.textLen)
+		dd.titleLen, dd.textLen = float64(len(a.title)), float64(len(a.text))
 		sumTitle += dd.titleLen
 		sumText += dd.textLen
 		for _, w := range a.titleWords {
@@ -194,7 +213,6 @@ func analyse(docs []Document, internal []uint64, synonyms [][]string) (*tables, 
 			}
 			dd.situationToks = append(dd.situationToks, string(appendPositions(nil, toks, an, id)))
 		}
-		a.dt = docTokens{}
 	}
 	t.avgTitle = max(sumTitle/float64(len(docs)), 1)
 	t.avgText = max(sumText/float64(len(docs)), 1)
