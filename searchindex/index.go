@@ -23,11 +23,9 @@ type Options struct {
 
 // Index is an open search index. It is safe for concurrent use.
 //
-// Bleve finds the documents that have any of the searched terms; the ranking,
-// filters and facets are this package's own (rank.go), from the tables the
-// build wrote beside Bleve's files (tables.go). Reading them costs one pass
-// over one file, and makes each search cost a look-up per candidate instead
-// of a walk over stored fields.
+// Searching, ranking, filters and facets are this package's own (rank.go),
+// from the tables the build wrote beside Bleve's files (tables.go). Reading
+// them costs one pass over one file.
 type Index struct {
 	bi      bleve.Index
 	an      *analyzer

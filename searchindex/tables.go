@@ -48,6 +48,8 @@ type tables struct {
 	postings  []posting
 	postStart []uint32
 	dict      *dictionary
+	// facetIndex numbers the facet values; it is made when the tables are.
+	facetIndex facetIndex
 }
 
 // posting is one document's use of a term, in 8 bytes: postings are most of
@@ -76,6 +78,8 @@ type docData struct {
 	// situation's title and phrases.
 	titleToks, bodyToks string
 	situationToks       []string
+	// facets are the numbers of the document's facet values (facetIndex).
+	facets []uint16
 }
 
 func (dd *docData) hasTitleWord(id uint32) bool {
@@ -241,8 +245,10 @@ func (x *analysis) tables(docs []Document, internal []uint64, synonyms [][]strin
 		ints[k] = internal[i]
 	}
 	var err error
-	t.byInternal, err = internalMap(ints)
-	return t, err
+	if t.byInternal, err = internalMap(ints); err != nil {
+		return nil, err
+	}
+	return t, t.indexFacets()
 }
 
 func tiebreak(n, rank int) float64 { return float64(n-rank) * 1e-9 }
@@ -526,8 +532,10 @@ func decodeTables(data []byte) (*tables, error) {
 		return nil, errors.New("the index has no documents")
 	}
 	var err error
-	t.byInternal, err = internalMap(internal)
-	return t, err
+	if t.byInternal, err = internalMap(internal); err != nil {
+		return nil, err
+	}
+	return t, t.indexFacets()
 }
 
 // encoder writes the payload. Strings are written once each, in a table at
