@@ -92,9 +92,22 @@ func lower(w string) string {
 type analyzer struct {
 	stops    map[string]bool
 	synonyms *synonyms
-	// stems caches the stem of every word seen at build time (the index's
+	// stems knows the stem of every word seen at build time (the index's
 	// vocabulary), so that searching and highlighting rarely run the stemmer.
-	stems map[string]string
+	stems stemLookup
+}
+
+// stemLookup returns the stem of a word it knows.
+type stemLookup interface {
+	lookupStem(word string) (string, bool)
+}
+
+// stemMap is a stemLookup that can grow, for analysing documents.
+type stemMap map[string]string
+
+func (m stemMap) lookupStem(word string) (string, bool) {
+	s, ok := m[word]
+	return s, ok
 }
 
 func newAnalyzer(groups [][]string) *analyzer {
@@ -106,8 +119,10 @@ func newAnalyzer(groups [][]string) *analyzer {
 // stem returns the Snowball English stem of a lowercase word, without a
 // possessive 's.
 func (a *analyzer) stem(word string) string {
-	if s, ok := a.stems[word]; ok {
-		return s
+	if a.stems != nil {
+		if s, ok := a.stems.lookupStem(word); ok {
+			return s
+		}
 	}
 	return stemWord(word)
 }

@@ -23,6 +23,18 @@ var (
 
 func realCorpus(b *testing.B) *searchindex.Index {
 	b.Helper()
+	ix, err := searchindex.Open(realIndexPath(b), searchindex.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { ix.Close() })
+	return ix
+}
+
+// realIndexPath builds the real playbook once per test binary and returns the
+// path of its index.
+func realIndexPath(tb testing.TB) string {
+	tb.Helper()
 	realOnce.Do(func() {
 		// An index built before, to measure while the content is being edited.
 		if path := os.Getenv("BUYIN_BENCH_INDEX"); path != "" {
@@ -49,14 +61,9 @@ func realCorpus(b *testing.B) *searchindex.Index {
 		realIndex, realErr = res.Build.Index(), err
 	})
 	if realErr != nil {
-		b.Fatal(realErr)
+		tb.Fatal(realErr)
 	}
-	ix, err := searchindex.Open(realIndex, searchindex.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { ix.Close() })
-	return ix
+	return realIndex
 }
 
 func benchSearches(b *testing.B, ix *searchindex.Index, set []queryset.Search, facets bool) {
@@ -90,5 +97,19 @@ func BenchmarkSearchWorst(b *testing.B) {
 	ix := realCorpus(b)
 	for i, s := range queryset.Worst(512) {
 		b.Run(string(rune('a'+i)), func(b *testing.B) { benchSearches(b, ix, []queryset.Search{s}, true) })
+	}
+}
+
+// BenchmarkOpen opens the real playbook's index (or BUYIN_BENCH_INDEX): what a
+// server pays at start-up and on every switch to a new build.
+func BenchmarkOpen(b *testing.B) {
+	path := realIndexPath(b)
+	b.ReportAllocs()
+	for b.Loop() {
+		ix, err := searchindex.Open(path, searchindex.Options{})
+		if err != nil {
+			b.Fatal(err)
+		}
+		ix.Close()
 	}
 }

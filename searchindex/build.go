@@ -6,15 +6,14 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"path/filepath"
 
 	"github.com/blevesearch/bleve/v2"
 )
 
-// Keys of the data an index keeps besides its documents (Bleve's internal store).
-var (
-	keyDictionary = []byte("buyin:dictionary")
-	keySynonyms   = []byte("buyin:synonyms")
-)
+// keySynonyms keeps, in Bleve's internal store, the synonyms an index was
+// built with, so that Update can tell whether its documents' terms still hold.
+var keySynonyms = []byte("buyin:synonyms")
 
 // batchSize bounds the memory a build holds before flushing to disk.
 const batchSize = 1000
@@ -44,15 +43,15 @@ func Build(ctx context.Context, path string, docs []Document, opts BuildOptions)
 	if err != nil {
 		return fmt.Errorf("creating index %s: %w", path, err)
 	}
-	a := newAnalyzer(opts.Synonyms)
-	if _, err := indexAll(ctx, bi, a, docs, opts, nil); err != nil {
+	x := analyseDocs(docs, opts.Synonyms)
+	if _, err := indexAll(ctx, bi, x, docs, opts, nil); err != nil {
 		bi.Close()
 		return err
 	}
 	if err := bi.Close(); err != nil {
 		return fmt.Errorf("closing new index %s: %w", path, err)
 	}
-	return nil
+	return writeTables(path, x, docs, opts)
 }
 
 // Update makes at path the index of docs from the index at prev: it copies prev
@@ -78,7 +77,8 @@ func Update(ctx context.Context, prev, path string, docs []Document, opts BuildO
 	if err != nil {
 		return 0, fmt.Errorf("opening copied index %s: %w", path, err)
 	}
-	n, err := indexAll(ctx, bi, newAnalyzer(opts.Synonyms), docs, opts, old)
+	x := analyseDocs(docs, opts.Synonyms)
+	n, err := indexAll(ctx, bi, x, docs, opts, old)
 	if err != nil {
 		bi.Close()
 		return 0, err
@@ -86,7 +86,53 @@ func Update(ctx context.Context, prev, path string, docs []Document, opts BuildO
 	if err := bi.Close(); err != nil {
 		return 0, fmt.Errorf("closing updated index %s: %w", path, err)
 	}
-	return n, nil
+	return n, writeTables(path, x, docs, opts)
+}
+
+// writeTables writes into the index at path, which holds docs, their tables
+// (see tables.go), from their analysis x.
+func writeTables(path string, x *analysis, docs []Document, opts BuildOptions) error {
+	internal, err := internalIDs(path, docs)
+	if err != nil {
+		return fmt.Errorf("writing the search tables: %w", err)
+	}
+	t, err := x.tables(docs, internal, opts.Synonyms)
+	if err != nil {
+		return fmt.Errorf("writing the search tables: %w", err)
+	}
+	file := filepath.Join(path, tablesFile)
+	if err := os.WriteFile(file, t.encode(), 0o644); err != nil {
+		return fmt.Errorf("writing the search tables: %w", err)
+	}
+	return nil
+}
+
+// internalIDs returns the number the index at path gives each document, as
+// a reader of the finished index sees it.
+func internalIDs(path string, docs []Document) ([]uint64, error) {
+	bi, err := bleve.OpenUsing(path, map[string]interface{}{"read_only": true})
+	if err != nil {
+		return nil, err
+	}
+	defer bi.Close()
+	adv, err := bi.Advanced()
+	if err != nil {
+		return nil, err
+	}
+	r, err := adv.Reader()
+	if err != nil {
+		return nil, err
+	}
+	defer r.Close()
+	out := make([]uint64, len(docs))
+	for i, d := range docs {
+		iid, err := r.InternalID(d.ID)
+		if err != nil || iid == nil {
+			return nil, fmt.Errorf("document %s is not in the index (%v)", d.ID, err)
+		}
+		out[i] = iid.Value()
+	}
+	return out, nil
 }
 
 // storedDocs reads the stored copy of every document of the index at path, by
@@ -120,13 +166,11 @@ func storedDocs(path string, opts BuildOptions) (map[string]string, error) {
 	return docs, nil
 }
 
-// indexAll writes docs into bi and the dictionary of all of them. With old (the
+// indexAll writes docs, analysed in x, into bi. With old (the
 // stored copies already in bi, by id), a document stored unchanged is left as
 // it is and a document no longer given is deleted. It returns the number of
 // documents written or deleted.
-func indexAll(ctx context.Context, bi bleve.Index, a *analyzer, docs []Document, opts BuildOptions, old map[string]string) (int, error) {
-	dict := newDictionaryBuilder()
-	stems := newStemCache(a)
+func indexAll(ctx context.Context, bi bleve.Index, x *analysis, docs []Document, opts BuildOptions, old map[string]string) (int, error) {
 	batch := bi.NewBatch()
 	written := 0
 	flush := func(last string) error {
@@ -139,11 +183,11 @@ func indexAll(ctx context.Context, bi bleve.Index, a *analyzer, docs []Document,
 		batch.Reset()
 		return nil
 	}
-	for _, d := range docs {
+	for i, d := range docs {
 		if err := ctx.Err(); err != nil {
 			return 0, fmt.Errorf("building index: %w", err)
 		}
-		fields, err := stems.fields(d, dict)
+		fields, err := bleveFields(d, x.docs[i].text)
 		if err != nil {
 			return 0, fmt.Errorf("indexing %s: %w", d.ID, err)
 		}
@@ -169,14 +213,6 @@ func indexAll(ctx context.Context, bi bleve.Index, a *analyzer, docs []Document,
 	if err := flush("the last document"); err != nil {
 		return 0, err
 	}
-	dict.addKnown(a.synonyms.words, a)
-	b, err := dict.marshal()
-	if err != nil {
-		return 0, fmt.Errorf("writing the dictionary: %w", err)
-	}
-	if err := bi.SetInternal(keyDictionary, b); err != nil {
-		return 0, fmt.Errorf("writing the dictionary: %w", err)
-	}
 	syn, err := json.Marshal(opts.Synonyms)
 	if err != nil {
 		return 0, fmt.Errorf("writing the synonyms: %w", err)
@@ -198,7 +234,7 @@ func newStemCache(a *analyzer) *stemCache {
 	c := &stemCache{cache: map[string]string{}}
 	// A copy of the analyzer that reads stems from the growing cache.
 	cp := *a
-	cp.stems = c.cache
+	cp.stems = stemMap(c.cache)
 	c.a = &cp
 	return c
 }
@@ -237,8 +273,8 @@ func (c *stemCache) tokensOf(d Document) docTokens {
 }
 
 // terms returns the terms of a document's title, its own phrases and its whole
-// text, and counts its words in dict unless dict is nil. Build and Open both
-// call it, so the index and the ranking agree.
+// text, and counts its words in dict unless dict is nil. Bleve's terms and the
+// ranking's tables both come from it, so they agree.
 func (c *stemCache) terms(dt docTokens, typ string, dict *dictionaryBuilder) (title, phrases, text []string) {
 	title = c.a.termsOf(dt.title)
 	all := append([]token(nil), dt.title...)
@@ -269,9 +305,8 @@ func (c *stemCache) terms(dt docTokens, typ string, dict *dictionaryBuilder) (ti
 	return title, phrases, text
 }
 
-// fields returns what Bleve indexes for d and counts its words in dict.
-func (c *stemCache) fields(d Document, dict *dictionaryBuilder) (map[string]interface{}, error) {
-	_, _, text := c.terms(c.tokensOf(d), d.Type, dict)
+// bleveFields returns what Bleve indexes for d, whose terms are text.
+func bleveFields(d Document, text []string) (map[string]interface{}, error) {
 	stored, err := json.Marshal(d)
 	if err != nil {
 		return nil, err

@@ -2,39 +2,32 @@ package searchindex
 
 import (
 	"cmp"
-	"encoding/json"
-	"fmt"
 	"slices"
 	"strings"
 	"unicode/utf8"
 )
 
 // dictionary is the index's vocabulary: every word of every document with the
-// number of documents that contain it. It is written into the index at build
-// time and read back when the index is opened. A search uses it to tell a typo
-// from a word (only words the dictionary lacks are corrected) and to complete the
-// word being typed, so that neither needs a fuzzy or prefix scan of the index.
+// number of documents that contain it. It is made at build time and kept in the
+// index's tables. A search uses it to tell a typo from a word (only words the
+// dictionary lacks are corrected) and to complete the word being typed, so
+// that neither needs a fuzzy or prefix scan of the index.
 type dictionary struct {
-	df    map[string]int    // word -> documents containing it
-	stem  map[string]string // word -> stem
-	stems map[string]bool   // stems of all words
-	// sorted lists the words in order, for prefix completion.
-	sorted []string
+	// words are sorted; stemOf and df are each word's stem and the number of
+	// documents that contain it.
+	words  []string
+	stemOf []string
+	df     []int32
+	// stems are the stems of the words some document has, sorted.
+	stems []string
 	// short maps every prefix of up to shortPrefix letters to its completions,
 	// worked out once: such prefixes begin hundreds of words, and the word
 	// being typed is often that short.
 	short map[string][]string
 }
 
-// shortPrefix is the longest prefix whose completions are worked out at open.
+// shortPrefix is the longest prefix whose completions are worked out at build.
 const shortPrefix = 3
-
-// dictEntry is one word as stored in the index.
-type dictEntry struct {
-	Word string `json:"w"`
-	Stem string `json:"s"`
-	DF   int    `json:"n"`
-}
 
 // dictionaryBuilder counts words as documents are analysed.
 type dictionaryBuilder struct {
@@ -70,50 +63,53 @@ func (b *dictionaryBuilder) addKnown(words []string, a *analyzer) {
 	}
 }
 
-func (b *dictionaryBuilder) marshal() ([]byte, error) {
-	entries := make([]dictEntry, 0, len(b.df))
-	for w, n := range b.df {
-		entries = append(entries, dictEntry{w, b.stem[w], n})
+// dictionary makes the dictionary of the words counted.
+func (b *dictionaryBuilder) dictionary() *dictionary {
+	d := &dictionary{words: make([]string, 0, len(b.df))}
+	for w := range b.df {
+		d.words = append(d.words, w)
 	}
-	slices.SortFunc(entries, func(x, y dictEntry) int { return strings.Compare(x.Word, y.Word) })
-	return json.Marshal(entries)
-}
-
-func loadDictionary(b []byte) (*dictionary, error) {
-	var entries []dictEntry
-	if err := json.Unmarshal(b, &entries); err != nil {
-		return nil, fmt.Errorf("reading the index's dictionary: %w", err)
-	}
-	d := &dictionary{
-		df:     make(map[string]int, len(entries)),
-		stem:   make(map[string]string, len(entries)),
-		stems:  make(map[string]bool, len(entries)),
-		sorted: make([]string, 0, len(entries)),
-	}
-	for _, e := range entries {
-		d.df[e.Word] = e.DF
-		d.stem[e.Word] = e.Stem
-		if e.DF > 0 {
-			d.stems[e.Stem] = true
+	slices.Sort(d.words)
+	d.stemOf, d.df = make([]string, len(d.words)), make([]int32, len(d.words))
+	stems := map[string]bool{}
+	for i, w := range d.words {
+		d.stemOf[i], d.df[i] = b.stem[w], int32(b.df[w])
+		if d.df[i] > 0 && !stems[d.stemOf[i]] {
+			stems[d.stemOf[i]] = true
+			d.stems = append(d.stems, d.stemOf[i])
 		}
-		d.sorted = append(d.sorted, e.Word)
 	}
-	slices.Sort(d.sorted)
+	slices.Sort(d.stems)
 	d.short = map[string][]string{}
-	for _, w := range d.sorted {
+	for _, w := range d.words {
 		for n := minCompletion; n <= shortPrefix && n < len(w); n++ {
 			if _, done := d.short[w[:n]]; !done && utf8.ValidString(w[:n]) {
 				d.short[w[:n]] = d.scan(w[:n])
 			}
 		}
 	}
-	return d, nil
+	return d
+}
+
+// find returns the place of word in words, and whether it is there.
+func (d *dictionary) find(word string) (int, bool) { return slices.BinarySearch(d.words, word) }
+
+// lookupStem returns the stem of a word of the dictionary: searching and
+// highlighting rarely need to run the stemmer.
+func (d *dictionary) lookupStem(word string) (string, bool) {
+	if i, ok := d.find(word); ok {
+		return d.stemOf[i], true
+	}
+	return "", false
 }
 
 // known reports whether a word, or another form of it, is in the index.
 func (d *dictionary) known(word, stem string) bool {
-	_, ok := d.df[word]
-	return ok || d.stems[stem]
+	if _, ok := d.find(word); ok {
+		return true
+	}
+	_, ok := slices.BinarySearch(d.stems, stem)
+	return ok
 }
 
 // maxCompletions bounds the words a prefix stands for, so that typing one
@@ -133,15 +129,19 @@ func (d *dictionary) completions(prefix string) []string {
 }
 
 func (d *dictionary) scan(prefix string) []string {
-	i, _ := slices.BinarySearch(d.sorted, prefix)
-	var found []string
-	for ; i < len(d.sorted) && strings.HasPrefix(d.sorted[i], prefix); i++ {
-		if w := d.sorted[i]; w != prefix && d.df[w] > 0 {
-			found = append(found, w)
+	i, _ := d.find(prefix)
+	var found []int
+	for ; i < len(d.words) && strings.HasPrefix(d.words[i], prefix); i++ {
+		if d.words[i] != prefix && d.df[i] > 0 {
+			found = append(found, i)
 		}
 	}
-	slices.SortStableFunc(found, func(x, y string) int { return cmp.Compare(d.df[y], d.df[x]) })
-	return found[:min(len(found), maxCompletions)]
+	slices.SortStableFunc(found, func(x, y int) int { return cmp.Compare(d.df[y], d.df[x]) })
+	out := make([]string, min(len(found), maxCompletions))
+	for k := range out {
+		out[k] = d.words[found[k]]
+	}
+	return out
 }
 
 // maxCorrections bounds the words a typo stands for.
@@ -156,15 +156,16 @@ func (d *dictionary) corrections(word string) []string {
 		return nil
 	}
 	first, _ := utf8.DecodeRuneInString(word)
-	lo, _ := slices.BinarySearch(d.sorted, string(first))
+	lo, _ := d.find(string(first))
 	n := utf8.RuneCountInString(word)
 	type cand struct {
 		w    string
+		df   int32
 		dist int
 	}
 	var best []cand
-	for i := lo; i < len(d.sorted); i++ {
-		w := d.sorted[i]
+	for i := lo; i < len(d.words); i++ {
+		w := d.words[i]
 		if r, _ := utf8.DecodeRuneInString(w); r != first {
 			break
 		}
@@ -173,14 +174,14 @@ func (d *dictionary) corrections(word string) []string {
 			continue
 		}
 		if dist := editDistance(word, w, fz); dist <= fz {
-			best = append(best, cand{w, dist})
+			best = append(best, cand{w, d.df[i], dist})
 		}
 	}
 	slices.SortStableFunc(best, func(x, y cand) int {
 		if x.dist != y.dist {
 			return cmp.Compare(x.dist, y.dist)
 		}
-		return cmp.Compare(d.df[y.w], d.df[x.w])
+		return cmp.Compare(y.df, x.df)
 	})
 	var out []string
 	for _, c := range best {

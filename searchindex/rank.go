@@ -1,13 +1,9 @@
 package searchindex
 
 import (
-	"context"
+	"errors"
 	"math"
-
-	"github.com/blevesearch/bleve/v2/mapping"
-	"github.com/blevesearch/bleve/v2/search"
-	"github.com/blevesearch/bleve/v2/search/query"
-	index "github.com/blevesearch/bleve_index_api"
+	"slices"
 )
 
 // The ranking, in one place. A document's score for a concept is the best of the
@@ -53,11 +49,11 @@ func (ix *Index) compile(p *plan) *compiledPlan {
 	cp := &compiledPlan{concepts: make([][]scoredAlt, len(p.concepts))}
 	for i, c := range p.concepts {
 		for _, a := range c.alts {
-			if id, ok := ix.termIDs[a.term]; ok {
+			if id, ok := ix.termID(a.term); ok {
 				sa := scoredAlt{id: id, weight: a.weight * ix.idf[id]}
 				if a.word != "" {
 					for _, w := range []string{a.word, a.word + "s", a.word + "es"} {
-						if wid, ok := ix.termIDs[surfaceTerm(w)]; ok {
+						if wid, ok := ix.termID(surfaceTerm(w)); ok {
 							sa.words = append(sa.words, wid)
 						}
 					}
@@ -77,7 +73,12 @@ type scores struct {
 	matched []uint8
 	best    []float64 // per concept, reset after each
 	touched []int32
-	n       int // concepts
+	cur     []int32 // the documents one concept touched
+	n       int     // concepts
+	top     []candidate
+	// wanted and counts are per facet value: filtered for, and counted.
+	wanted []bool
+	counts []int32
 }
 
 // scoreAll scores every document for the plan. Release the result with
@@ -88,18 +89,18 @@ func (ix *Index) scoreAll(cp *compiledPlan) *scores {
 		sc = &scores{sum: make([]float64, len(ix.docs)), matched: make([]uint8, len(ix.docs)), best: make([]float64, len(ix.docs))}
 	}
 	sc.n = len(cp.concepts)
-	var all []int32 // every document touched, to reset afterwards
+	sc.touched = sc.touched[:0] // every document touched, to rank and to reset afterwards
 	for _, alts := range cp.concepts {
-		sc.touched = sc.touched[:0]
+		sc.cur = sc.cur[:0]
 		for _, a := range alts {
-			for _, p := range ix.postings[a.id] {
+			for _, p := range ix.postingsOf(a.id) {
 				d := &ix.docs[p.doc]
 				tf := float64(p.text)
 				s := tf * (bm25K1 + 1) / (tf + bm25K1*(1-bm25B+bm25B*d.textLen/ix.avgText))
 				if p.title > 0 {
 					exact := stemOnlyTitle
 					for _, w := range a.words {
-						if d.titleWords.tf(w) > 0 {
+						if d.hasTitleWord(w) {
 							exact = 1
 							break
 						}
@@ -112,21 +113,20 @@ func (ix *Index) scoreAll(cp *compiledPlan) *scores {
 				}
 				s *= a.weight
 				if sc.best[p.doc] == 0 {
-					sc.touched = append(sc.touched, p.doc)
+					sc.cur = append(sc.cur, p.doc)
 				}
 				sc.best[p.doc] = max(sc.best[p.doc], s)
 			}
 		}
-		for _, doc := range sc.touched {
+		for _, doc := range sc.cur {
 			if sc.matched[doc] == 0 {
-				all = append(all, doc)
+				sc.touched = append(sc.touched, doc)
 			}
 			sc.sum[doc] += sc.best[doc]
 			sc.matched[doc]++
 			sc.best[doc] = 0
 		}
 	}
-	sc.touched = all
 	return sc
 }
 
@@ -149,97 +149,173 @@ func (ix *Index) release(sc *scores) {
 	ix.scratch.Put(sc)
 }
 
-// rankedQuery is a Bleve query that finds what its child finds and scores it
-// with the index's own ranking. It also applies the filters and counts the
-// facets, from the facet values kept in memory: one pass over the candidates
-// gives both the hits and every facet count, where Bleve would decode doc
-// values once per facet and search again for each filtered field. Unlike
-// Bleve's custom-score query it never loads a candidate's external id.
-type rankedQuery struct {
-	child   query.Query
-	ix      *Index
-	scores  *scores
-	filters map[string][]string
-	// facets, when not nil, receives the counts: field -> value -> documents.
-	// A field's counts ignore that field's own filter.
-	facets map[string]map[string]int
+// candidate is a document that matched, with its final score.
+type candidate struct {
+	doc   int32
+	score float64
 }
 
-func (q *rankedQuery) Searcher(ctx context.Context, r index.IndexReader, m mapping.IndexMapping, opts search.SearcherOptions) (search.Searcher, error) {
-	s, err := q.child.Searcher(ctx, r, m, opts)
-	if err != nil {
-		return nil, err
+// above reports whether a ranks above b: a higher score, or an equal one and
+// an earlier document (Bleve's order, which the documents are kept in).
+func above(a, b candidate) bool {
+	if a.score != b.score {
+		return a.score > b.score
 	}
-	return &rankedSearcher{Searcher: s, q: q}, nil
+	return a.doc < b.doc
 }
 
-// rankedSearcher scores each match of the wrapped searcher and drops those the
-// filters exclude.
-type rankedSearcher struct {
-	search.Searcher
-	q *rankedQuery
-}
-
-// keep scores d and says whether it passes the filters, counting facets.
-func (s *rankedSearcher) keep(d *search.DocumentMatch) bool {
-	dd, i, ok := s.q.ix.docOf(d.IndexInternalID.Value())
-	if !ok {
-		return false
-	}
-	failed := 0 // filters d fails, as a bit per facet field
-	for f, field := range facetFields {
-		if want := s.q.filters[field]; len(want) > 0 && !anyIn(dd.facet(f), want) {
-			failed |= 1 << f
-		}
-	}
-	if s.q.facets != nil {
+// rank returns, best first, the n best candidates scored in sc that pass the
+// filters, and the number that pass. With facets, it also counts, for each
+// facet field, the values of the candidates that pass every other field's
+// filter. It is one pass over the candidates, which scoreAll has already
+// found from the postings: no index is walked again. Facet values are
+// compared and counted by number (facetIndex), not by name.
+func (ix *Index) rank(sc *scores, n int, filters map[string][]string, facets map[string]map[string]int) ([]candidate, int) {
+	fi := &ix.facetIndex
+	var active int // a bit per facet field with a filter
+	if len(filters) > 0 {
+		sc.wanted = slices.Grow(sc.wanted[:0], len(fi.values))[:len(fi.values)]
+		clear(sc.wanted)
 		for f, field := range facetFields {
-			// Counted when every other field's filter holds.
-			if failed&^(1<<f) != 0 {
-				continue
+			if want := filters[field]; len(want) > 0 {
+				active |= 1 << f
+				for _, v := range want {
+					if id, ok := fi.ids[f][v]; ok {
+						sc.wanted[id] = true
+					}
+				}
 			}
-			counts := s.q.facets[field]
+		}
+	}
+	if facets != nil {
+		sc.counts = slices.Grow(sc.counts[:0], len(fi.values))[:len(fi.values)]
+		clear(sc.counts)
+	}
+	top := sc.top[:0]
+	total := 0
+	for _, i := range sc.touched {
+		dd := &ix.docs[i]
+		failed := 0 // filters dd fails, as a bit per facet field
+		if active != 0 {
+			has := 0
+			for _, id := range dd.facets {
+				if sc.wanted[id] {
+					has |= 1 << fi.field[id]
+				}
+			}
+			failed = active &^ has
+		}
+		if facets != nil {
+			for _, id := range dd.facets {
+				// Counted when every other field's filter holds.
+				if failed&^(1<<fi.field[id]) == 0 {
+					sc.counts[id]++
+				}
+			}
+		}
+		if failed != 0 {
+			continue
+		}
+		total++
+		score, _ := ix.score(sc, int(i))
+		c := candidate{i, score}
+		// top is a heap of the n best so far, the worst of them first.
+		switch {
+		case len(top) < n:
+			top = append(top, c)
+			siftUp(top, len(top)-1)
+		case n > 0 && above(c, top[0]):
+			top[0] = c
+			siftDown(top, 0)
+		}
+	}
+	sc.top = top
+	slices.SortFunc(top, func(a, b candidate) int {
+		if above(a, b) {
+			return -1
+		}
+		return 1
+	})
+	if facets != nil {
+		for id, k := range sc.counts {
+			if k > 0 {
+				facets[facetFields[fi.field[id]]][fi.values[id]] = int(k)
+			}
+		}
+	}
+	return top, total
+}
+
+// facetIndex numbers every value of every facet field, so that filtering and
+// counting a candidate compares small numbers.
+type facetIndex struct {
+	values []string
+	field  []uint8             // the facet field of each value
+	ids    []map[string]uint16 // per facet field, value -> number
+}
+
+// indexFacets numbers the facet values of the documents and lists each
+// document's, in the order of facetFields.
+func (t *tables) indexFacets() error {
+	fi := &t.facetIndex
+	fi.ids = make([]map[string]uint16, len(facetFields))
+	for f := range fi.ids {
+		fi.ids[f] = map[string]uint16{}
+	}
+	all := 0
+	for i := range t.docs {
+		for f := range facetFields {
+			all += len(t.docs[i].facet(f))
+		}
+	}
+	flat := make([]uint16, 0, all)
+	for i := range t.docs {
+		dd := &t.docs[i]
+		start := len(flat)
+		for f := range facetFields {
 			for _, v := range dd.facet(f) {
-				counts[v]++
+				id, ok := fi.ids[f][v]
+				if !ok {
+					if len(fi.values) == 1<<16 {
+						return errors.New("more than 65,536 facet values")
+					}
+					id = uint16(len(fi.values))
+					fi.ids[f][v] = id
+					fi.values = append(fi.values, v)
+					fi.field = append(fi.field, uint8(f))
+				}
+				flat = append(flat, id)
 			}
 		}
+		dd.facets = flat[start:len(flat):len(flat)]
 	}
-	if failed != 0 {
-		return false
-	}
-	d.Score, _ = s.q.ix.score(s.q.scores, i)
-	return true
+	return nil
 }
 
-func anyIn(values, want []string) bool {
-	for _, v := range values {
-		for _, w := range want {
-			if v == w {
-				return true
-			}
+// siftUp and siftDown keep h a heap whose first element ranks lowest.
+func siftUp(h []candidate, i int) {
+	for i > 0 {
+		parent := (i - 1) / 2
+		if !above(h[parent], h[i]) {
+			return
 		}
+		h[parent], h[i] = h[i], h[parent]
+		i = parent
 	}
-	return false
 }
 
-func (s *rankedSearcher) Next(ctx *search.SearchContext) (*search.DocumentMatch, error) {
+func siftDown(h []candidate, i int) {
 	for {
-		d, err := s.Searcher.Next(ctx)
-		if err != nil || d == nil {
-			return d, err
+		low := i
+		for _, c := range []int{2*i + 1, 2*i + 2} {
+			if c < len(h) && above(h[low], h[c]) {
+				low = c
+			}
 		}
-		if s.keep(d) {
-			return d, nil
+		if low == i {
+			return
 		}
-		ctx.DocumentMatchPool.Put(d)
+		h[low], h[i] = h[i], h[low]
+		i = low
 	}
-}
-
-func (s *rankedSearcher) Advance(ctx *search.SearchContext, id index.IndexInternalID) (*search.DocumentMatch, error) {
-	d, err := s.Searcher.Advance(ctx, id)
-	if err != nil || d == nil || s.keep(d) {
-		return d, err
-	}
-	ctx.DocumentMatchPool.Put(d)
-	return s.Next(ctx)
 }

@@ -7,10 +7,6 @@ import (
 	"slices"
 	"strings"
 	"time"
-
-	"github.com/blevesearch/bleve/v2"
-	"github.com/blevesearch/bleve/v2/search"
-	"github.com/blevesearch/bleve/v2/search/query"
 )
 
 // ErrBadQuery reports a query that cannot be answered as asked.
@@ -49,38 +45,31 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 
 	sc := ix.scoreAll(ix.compile(p))
 	defer ix.release(sc)
-	rq := &rankedQuery{child: ix.matchQuery(p), ix: ix, scores: sc, filters: q.Filters}
+	var facets map[string]map[string]int
 	if q.Facets {
-		rq.facets = make(map[string]map[string]int, len(facetFields))
+		facets = make(map[string]map[string]int, len(facetFields))
 		for _, f := range facetFields {
-			rq.facets[f] = map[string]int{}
+			facets[f] = map[string]int{}
 		}
 	}
-	// Bleve need not score: the ranked query sets every candidate's score. Told
-	// not to score, Bleve's term and disjunction searchers skip frequencies and
-	// norms. Its collector would then keep the first hits it meets when the
-	// only sort is the score; sorting by the score twice keeps it sorting.
 	// One hit per page: a section is shown only when neither its page nor
 	// another of its sections ranks above it, or the sections of one good page
-	// would crowd the other answers out. Bleve is asked for more hits than
-	// shown, so that what remains after collapsing still fills the page.
+	// would crowd the other answers out. More candidates are taken than shown,
+	// so that what remains after collapsing still fills the page.
 	fetch := 3*(q.From+q.Size) + 10
-	req := bleve.NewSearchRequestOptions(rq, fetch, 0, false)
-	req.Score = bleve.ScoreNone
-	req.Sort = search.SortOrder{&search.SortScore{Desc: true}, &search.SortScore{Desc: true}}
-	res, err := ix.do(ctx, req)
-	if err != nil {
-		return nil, err
+	top, total := ix.rank(sc, fetch, q.Filters, facets)
+	if err := ctx.Err(); err != nil {
+		return nil, fmt.Errorf("%w: %w", ErrTimeout, err)
 	}
 	out := &Result{
 		Query:     q.Text,
-		Total:     res.Total,
+		Total:     uint64(total),
 		Searched:  p.searched,
 		Corrected: p.corrected,
 		Ignored:   p.ignored,
 		From:      q.From,
 		Size:      q.Size,
-		Hits:      make([]Hit, 0, len(res.Hits)),
+		Hits:      make([]Hit, 0, min(q.Size, len(top))),
 	}
 	type kept struct {
 		i     int
@@ -88,19 +77,15 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	}
 	var hits []kept
 	pages := map[string]bool{}
-	for _, dm := range res.Hits {
-		dd, i, ok := ix.docOf(dm.IndexInternalID.Value())
-		if !ok {
-			return nil, fmt.Errorf("searching: hit %s is not among the index's documents", dm.ID)
-		}
-		page, _, _ := strings.Cut(dd.doc.URL, "#")
+	for _, c := range top {
+		page, _, _ := strings.Cut(ix.docs[c.doc].doc.URL, "#")
 		if pages[page] {
 			continue
 		}
 		pages[page] = true
-		hits = append(hits, kept{i, dm.Score})
+		hits = append(hits, kept{int(c.doc), c.score})
 	}
-	if len(res.Hits) < fetch {
+	if total < fetch {
 		out.Total = uint64(len(hits)) // every candidate was seen: the count is exact
 	}
 	hl := ix.newHighlighter(p)
@@ -112,44 +97,9 @@ func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 		_, m := ix.score(sc, hits[0].i)
 		out.Matched = matchedName(m, len(p.concepts))
 	}
-	out.Facets = rq.facets
+	out.Facets = facets
 	out.TookMS = float64(time.Since(start).Microseconds()) / 1000
 	return out, nil
-}
-
-// matchQuery finds the documents that have any of the plan's terms.
-func (ix *Index) matchQuery(p *plan) query.Query {
-	var terms []query.Query
-	seen := map[string]bool{}
-	for _, c := range p.concepts {
-		for _, a := range c.alts {
-			if seen[a.term] {
-				continue
-			}
-			seen[a.term] = true
-			if _, ok := ix.termIDs[a.term]; !ok {
-				continue // no document has it
-			}
-			t := query.NewTermQuery(a.term)
-			t.SetField(textField)
-			terms = append(terms, t)
-		}
-	}
-	if len(terms) == 0 {
-		return query.NewMatchNoneQuery()
-	}
-	return query.NewDisjunctionQuery(terms)
-}
-
-func (ix *Index) do(ctx context.Context, req *bleve.SearchRequest) (*bleve.SearchResult, error) {
-	res, err := ix.bi.SearchInContext(ctx, req)
-	if err != nil {
-		if errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
-			return nil, fmt.Errorf("%w: %w", ErrTimeout, err)
-		}
-		return nil, fmt.Errorf("searching: %w", err)
-	}
-	return res, nil
 }
 
 // matchedName says how many of n concepts the best hit matched.

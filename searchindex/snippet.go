@@ -45,7 +45,7 @@ func (ix *Index) newHighlighter(p *plan) *highlighter {
 	for i, c := range p.concepts {
 		for _, a := range c.alts {
 			if a.stem != "" {
-				if id, ok := ix.termIDs[a.stem]; ok {
+				if id, ok := ix.termID(a.stem); ok {
 					h.ids = append(h.ids, idConcept{id, i})
 				}
 			}
@@ -57,23 +57,30 @@ func (ix *Index) newHighlighter(p *plan) *highlighter {
 	return h
 }
 
-// marked returns where the positions match and marks, in found, the concepts
-// they have.
-func (h *highlighter) marked(p positions, found []bool) []span {
+// marked returns where the encoded positions p (appendPositions) match and
+// marks, in found, the concepts they have.
+func (h *highlighter) marked(p string, found []bool) []span {
 	var spans []span
-	for _, t := range p.toks {
-		if c, ok := h.concept(t.stem); ok {
-			found[c] = true
-			spans = append(spans, span{int(t.start), int(t.end)})
+	d := decoder{s: p}
+	end := 0
+	for range d.uint() {
+		start := end + d.int()
+		end = start + d.uint()
+		if stem := d.uint(); stem > 0 {
+			if c, ok := h.concept(uint32(stem - 1)); ok {
+				found[c] = true
+				spans = append(spans, span{start, end})
+			}
 		}
 	}
-	for _, g := range p.groups {
-		if len(h.groups) == 0 {
-			break
-		}
-		if c, ok := h.groups[g.group]; ok {
-			found[c] = true
-			spans = append(spans, span{int(p.toks[g.tok].start), int(p.toks[g.tok+g.n-1].end)})
+	if len(h.groups) > 0 {
+		for range d.uint() {
+			start := d.uint()
+			end := start + d.uint()
+			if c, ok := h.groups[d.uint()]; ok {
+				found[c] = true
+				spans = append(spans, span{start, end})
+			}
 		}
 	}
 	return mergeSpans(spans)

@@ -311,7 +311,9 @@ func serve(ctx context.Context, store *buildstore.Store, s settings.Search, stde
 	if rebuild != nil {
 		// Watch from before the server answers, so that no edit made once it
 		// is up can be taken for the state it started from.
-		changes = watch.Changes(ctx, root, 100*time.Millisecond, 50*time.Millisecond)
+		// The system reports an edit at once; 20 ms of quiet is enough for
+		// an editor's writes and renames of one save.
+		changes = watch.Changes(ctx, root, 100*time.Millisecond, 20*time.Millisecond)
 	}
 	if err := srv.Open(s.Addr); err != nil {
 		srv.Close(time.Second)
@@ -331,7 +333,8 @@ func serve(ctx context.Context, store *buildstore.Store, s settings.Search, stde
 					logger.Error("rebuild failed; still serving the last good build", "err", err)
 					continue
 				}
-				logger.Info("rebuilt", "build", res.ID, "documents_changed", res.Changed, "ms", time.Since(start).Milliseconds())
+				logger.Info("rebuilt", "build", res.ID, "documents_changed", res.Changed, "ms", time.Since(start).Milliseconds(),
+					"site_ms", res.Phases["site"].Milliseconds(), "index_ms", res.Phases["index"].Milliseconds())
 			}
 		}()
 	}

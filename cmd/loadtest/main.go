@@ -4,11 +4,20 @@
 // latency percentiles for both side by side.
 //
 //	loadtest [-url http://127.0.0.1:8080] [-c 1,16,64] [-d 10s] [-queries FILE] [-pid PID]
+//	loadtest -start 'servebuilds -addr 127.0.0.1:8090' -url http://127.0.0.1:8090 [-runs 3]
 //
 // The searches are the relevance cases' queries, each whole, typed letter by
 // letter, with a typo and with filters (package queryset): hundreds of
 // different URLs, taken in turn so that no URL is sent twice in a row. Only
 // addresses on this machine may be targeted, and every run stops by itself.
+//
+// With -start, it measures cold start instead: it runs the command (which must
+// serve at -url) -runs times and prints, each time and as a median, how long
+// from starting the process to the first search answered. The ceiling for
+// that is a process that answers every request at once, which loadtest itself
+// is with -serve-empty:
+//
+//	loadtest -start 'loadtest -serve-empty 127.0.0.1:8090' -url http://127.0.0.1:8090
 package main
 
 import (
@@ -40,20 +49,31 @@ func main() {
 		dur     = flag.Duration("d", 10*time.Second, "duration of each run (at most 2m)")
 		queries = flag.String("queries", "cmd/indexer/testdata/relevance.toml", "relevance cases whose queries to send")
 		pid     = flag.Int("pid", 0, "server process id, to report its resident memory")
+		start   = flag.String("start", "", "measure cold start of this server command instead (it must serve at -url)")
+		runs    = flag.Int("runs", 3, "cold starts to measure with -start")
+		empty   = flag.String("serve-empty", "", "serve an empty handler at this address, the ceiling for -start")
 	)
 	flag.Parse()
+	if *empty != "" {
+		log.Fatal(serveEmpty(*empty))
+	}
+	if *start != "" {
+		if err := checkLocal(*base); err != nil {
+			log.Fatal(err)
+		}
+		if err := coldStart(*base, *start, max(*runs, 1)); err != nil {
+			log.Fatal(err)
+		}
+		return
+	}
 	if err := run(*base, *levels, *dur, *queries, *pid); err != nil {
 		log.Fatal(err)
 	}
 }
 
 func run(base, levels string, dur time.Duration, queriesFile string, pid int) error {
-	u, err := url.Parse(base)
-	if err != nil {
-		return fmt.Errorf("-url: %w", err)
-	}
-	if !loopback(u.Hostname()) {
-		return fmt.Errorf("-url %s: load tests may target only this machine (127.0.0.0/8, ::1, localhost)", base)
+	if err := checkLocal(base); err != nil {
+		return err
 	}
 	dur = min(dur, 2*time.Minute)
 	var cs []int
@@ -93,6 +113,18 @@ func run(base, levels string, dur time.Duration, queriesFile string, pid int) er
 		} else {
 			fmt.Printf("server memory: %v\n", err)
 		}
+	}
+	return nil
+}
+
+// checkLocal refuses a -url that is not on this machine.
+func checkLocal(base string) error {
+	u, err := url.Parse(base)
+	if err != nil {
+		return fmt.Errorf("-url: %w", err)
+	}
+	if !loopback(u.Hostname()) {
+		return fmt.Errorf("-url %s: load tests may target only this machine (127.0.0.0/8, ::1, localhost)", base)
 	}
 	return nil
 }
