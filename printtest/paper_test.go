@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
@@ -28,6 +29,20 @@ var listItemRE = regexp.MustCompile(`<li id="([^"]+)">`)
 // printWordsRE is what a print link must say: "this question" for one, "these N
 // questions" for more.
 var printWordsRE = regexp.MustCompile(`^Print (?:this question as a cut-out card|these (\d+) questions as cut-out cards)$`)
+
+// within runs browser actions with a deadline, so that an element that never comes
+// fails the test at once rather than at the end of the browser's time.
+func within(t *testing.T, ctx context.Context, actions ...chromedp.Action) error {
+	t.Helper()
+	// Start the browser on the test's own context first: a browser started under
+	// the deadline would end with it.
+	if err := chromedp.Run(ctx); err != nil {
+		return err
+	}
+	ctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+	defer cancel()
+	return chromedp.Run(ctx, actions...)
+}
 
 // TestPrintLinksNameTheirQuestions checks every "Print ... as cut-out cards" link
 // on every page: it prints exactly the questions listed under it, in their order
@@ -142,7 +157,7 @@ func TestSituationPrintLinksOnPaper(t *testing.T) {
 			continue
 		}
 		var href string
-		err := chromedp.Run(ctx,
+		err := within(t, ctx,
 			chromedp.Navigate(srv.URL+"/situations/customer-upset/"),
 			chromedp.Click(tc.link, chromedp.ByQuery),
 			chromedp.WaitVisible(`.cut-card`, chromedp.ByQuery),
@@ -194,14 +209,31 @@ func TestAddressOnPaper(t *testing.T) {
 	}
 }
 
-// TestSiteAddress builds the site with site_address set (through Hugo's
-// environment, as a deployment may set it) and checks that paper carries that
-// address, not the one the page was loaded from, even without JavaScript.
+// TestSiteAddress builds a copy of the site with site_address set in its
+// config.toml and checks that paper carries that address, not the one the page
+// was loaded from, even without JavaScript.
 func TestSiteAddress(t *testing.T) {
 	const addr = "https://playbook.intranet.example"
-	t.Setenv("HUGO_PARAMS_SITE_ADDRESS", addr+"/")
+	src := filepath.Join(t.TempDir(), "src")
+	for _, d := range []string{"archetypes", "assets", "content", "data", "layouts", "static"} {
+		if err := os.CopyFS(filepath.Join(src, d), os.DirFS(filepath.Join(root, d))); err != nil {
+			t.Fatal(err)
+		}
+	}
+	config, err := os.ReadFile(filepath.Join(root, "config.toml"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	set := regexp.MustCompile(`(?m)^(\s*site_address\s*=\s*)"[^"]*"`)
+	if !set.Match(config) {
+		t.Fatal(`config.toml has no site_address = "..." line under [params]`)
+	}
+	config = set.ReplaceAll(config, []byte(`${1}"`+addr+`/"`))
+	if err := os.WriteFile(filepath.Join(src, "config.toml"), config, 0o644); err != nil {
+		t.Fatal(err)
+	}
 	dir := filepath.Join(t.TempDir(), "public")
-	if err := site.Build(context.Background(), root, dir); err != nil {
+	if err := site.Build(context.Background(), src, dir); err != nil {
 		t.Fatal(err)
 	}
 	ack := questions(t)["acknowledge"]
@@ -245,17 +277,21 @@ func TestTechniqueOnPaper(t *testing.T) {
 	ctx := browser(t)
 	srv := serve(t)
 	byTechnique := questions(t)
-	cardRE := regexp.MustCompile(`<li class="card"><a href="[^"]*">([^<]*)</a>`)
+	cardRE := regexp.MustCompile(`<li class="card"><a href="[^"]*">([^<]*)</a><p>([^<]*)</p>`)
 	for _, technique := range sortedKeys(byTechnique) {
 		path := "/techniques/" + technique + "/"
 		b, err := os.ReadFile(filepath.Join(public, "techniques", technique, "index.html"))
 		if err != nil {
 			t.Fatal(err)
 		}
-		// The titles on the navigation cards: checklists and situations filed under it.
+		// The navigation cards (title and summary): checklists and situations filed
+		// under it. Their titles alone may be named in the text.
 		var nav []string
 		for _, m := range cardRE.FindAllSubmatch(b, -1) {
-			nav = append(nav, html.UnescapeString(string(m[1])))
+			nav = append(nav, html.UnescapeString(string(m[1])+string(m[2])))
+		}
+		if len(nav) == 0 {
+			t.Fatalf("%s: found no navigation cards in the page; has page-list.html changed?", path)
 		}
 		for _, p := range papers {
 			if p != a4 && technique != "acknowledge" {
@@ -352,7 +388,7 @@ func TestChecklistTicksKept(t *testing.T) {
 	ticked := []string{c.Groups[0].Items[0], c.Groups[1].Items[1]}
 	var checked []string
 	var kept bool
-	err := chromedp.Run(ctx,
+	err := within(t, ctx,
 		chromedp.ActionFunc(watchCSP),
 		chromedp.Navigate(path),
 		chromedp.Evaluate(`localStorage.clear()`, nil),
@@ -360,9 +396,9 @@ func TestChecklistTicksKept(t *testing.T) {
 		chromedp.Click(`#item-1-1`, chromedp.ByQuery),
 		chromedp.Click(`label[for="item-2-2"]`, chromedp.ByQuery),
 		chromedp.Reload(),
-		chromedp.WaitReady(`[data-ticks-kept]`, chromedp.ByQuery),
+		chromedp.WaitReady(`.checklist .ticks`, chromedp.ByQuery),
 		chromedp.Evaluate(`Array.from(document.querySelectorAll('.ticks input:checked')).map(function (b) { return b.id; })`, &checked),
-		chromedp.Evaluate(`!document.querySelector('[data-ticks-kept]').hidden && document.querySelector('[data-ticks-clear]').offsetWidth > 0`, &kept),
+		chromedp.Evaluate(`(function () { var b = document.querySelector('[data-ticks-clear]'); return !!b && b.offsetWidth > 0; })()`, &kept),
 	)
 	if err != nil {
 		t.Fatalf("ticking %s: %v", path, err)
@@ -398,9 +434,9 @@ func TestChecklistTicksKept(t *testing.T) {
 
 	// The booklet shows the same ticks.
 	var inBooklet []string
-	err = chromedp.Run(ctx,
+	err = within(t, ctx,
 		chromedp.Navigate(srv.URL+"/booklet/"),
-		chromedp.WaitReady(`[data-ticks-kept]`, chromedp.ByQuery),
+		chromedp.WaitReady(`.checklist .ticks`, chromedp.ByQuery),
 		chromedp.Evaluate(`Array.from(document.querySelectorAll('.ticks input:checked')).map(function (b) { return b.id; })`, &inBooklet),
 	)
 	if err != nil {
@@ -411,12 +447,12 @@ func TestChecklistTicksKept(t *testing.T) {
 	}
 
 	// Clear them: unticked now and after a reload, and on paper.
-	err = chromedp.Run(ctx,
+	err = within(t, ctx,
 		chromedp.Navigate(path),
 		chromedp.WaitVisible(`[data-ticks-clear]`, chromedp.ByQuery),
 		chromedp.Click(`[data-ticks-clear]`, chromedp.ByQuery),
 		chromedp.Reload(),
-		chromedp.WaitReady(`[data-ticks-kept]`, chromedp.ByQuery),
+		chromedp.WaitReady(`.checklist .ticks`, chromedp.ByQuery),
 		chromedp.Evaluate(`Array.from(document.querySelectorAll('.ticks input:checked')).map(function (b) { return b.id; })`, &checked),
 	)
 	if err != nil {
@@ -428,7 +464,7 @@ func TestChecklistTicksKept(t *testing.T) {
 	printed(t, path, nil)
 
 	var violations string
-	if err := chromedp.Run(ctx, chromedp.Evaluate(`localStorage.getItem("csp-violations") || ""`, &violations)); err != nil {
+	if err := within(t, ctx, chromedp.Evaluate(`localStorage.getItem("csp-violations") || ""`, &violations)); err != nil {
 		t.Fatal(err)
 	}
 	if violations != "" && violations != "[]" {
@@ -437,7 +473,7 @@ func TestChecklistTicksKept(t *testing.T) {
 
 	// Without JavaScript, no button that would do nothing.
 	var shown int
-	err = chromedp.Run(ctx,
+	err = within(t, ctx,
 		emulation.SetScriptExecutionDisabled(true),
 		chromedp.Navigate(path),
 		chromedp.WaitReady(`.checklist`, chromedp.ByQuery),
