@@ -483,6 +483,6 @@ func TestChecklistTicksKept(t *testing.T) {
 		t.Fatal(err)
 	}
 	if shown != 0 {
-		t.Errorf("without JavaScript, %d buttons show in the checklist", shown)
+		t.Errorf("without JavaScript, %d button(s) show in the checklist, which would do nothing", shown)
 	}
 }

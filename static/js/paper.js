@@ -10,9 +10,9 @@
 //    and so printed ticked. "Clear the ticks" unticks them all.
 //
 // Plain JavaScript, no dependencies, no inline styles (the site's Content-Security-
-// Policy allows neither). Without this file nothing visible does nothing: the
-// paths print alone, boxes tick for the visit only, and "Clear the ticks" stays
-// hidden.
+// Policy allows neither). Without JavaScript nothing visible does nothing: the
+// paths print alone, boxes tick for the visit only, and "Clear the ticks" is
+// hidden by print.css (@media (scripting: none)).
 (function () {
   "use strict";
 
@@ -73,15 +73,13 @@
     list.addEventListener("change", function (ev) {
       if (ev.target && ev.target.hasAttribute("data-tick")) store();
     });
-    var kept = list.querySelector("[data-ticks-kept]");
     var clear = list.querySelector("[data-ticks-clear]");
-    if (kept && clear) {
+    if (clear) {
       clear.addEventListener("click", function () {
         boxes.forEach(function (b) { b.checked = false; });
         store();
         announce("The ticks are cleared.");
       });
-      kept.hidden = false;
     }
     apply();
     return { key: key, apply: apply };
