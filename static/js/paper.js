@@ -2,8 +2,9 @@
 //
 //  - Addresses. An element marked data-address holds the address of a page. When
 //    config.toml sets site_address, Hugo wrote the full address and nothing is
-//    done; otherwise it holds the path alone, and the address this page was loaded
-//    from is put before it, so that a printed sheet leads back to the live page.
+//    done; otherwise it holds the path alone, and the origin this page was loaded
+//    from is put before it, on paper only, so that a printed sheet leads back to
+//    the live page.
 //  - Checklist ticks. The boxes ticked on a checklist are kept in this browser
 //    (localStorage, by the checklist's address and each box's data-tick, so the
 //    checklist's page and the booklet share them), ticked again on the next visit,
@@ -20,13 +21,19 @@
 
   function $all(sel, root) { return Array.prototype.slice.call((root || document).querySelectorAll(sel)); }
 
-  // ---- Addresses.
+  // ---- Addresses. The origin goes in a span of its own that only paper shows
+  // (print.css): on screen the path is enough, and text that grew after loading
+  // would move the page.
   function fillAddresses() {
     var origin = window.location.origin;
     if (!origin || origin === "null") return; // a file opened from disk: keep the path
     $all("[data-address]").forEach(function (e) {
       var path = e.textContent.trim();
-      if (path.charAt(0) === "/" && path.charAt(1) !== "/") e.textContent = origin + path;
+      if (path.charAt(0) !== "/" || path.charAt(1) === "/" || e.querySelector(".address-origin")) return;
+      var span = document.createElement("span");
+      span.className = "address-origin";
+      span.textContent = origin;
+      e.insertBefore(span, e.firstChild);
     });
   }
 
