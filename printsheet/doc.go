@@ -18,4 +18,9 @@
 // therefore works without JavaScript; without ids it serves the site's own basket
 // page ([BasketFile]), where static/js/basket.js shows the basket kept in the
 // browser. Bad, unknown or too many ids get 400 with a message naming them.
+//
+// A basket sheet prints its own address at its foot, in full: the site_address
+// setting, which Hugo writes on the card sheet (data-site-address), followed by
+// the sheet's path; without the setting, the path, marked data-address for the
+// site's static/js/paper.js to complete with the address the page was loaded from.
 package printsheet

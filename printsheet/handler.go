@@ -155,8 +155,8 @@ var intro = template.Must(template.New("intro").Parse(`
 <p class="no-print basket-actions"><button type="button" data-print>Print {{if .AsList}}the list{{else}}the cards{{end}}</button>
   {{if .AsList}}<a href="{{.Cards}}">Show them as cut-out cards</a>{{else}}<a href="{{.List}}">Show them as one list</a>{{end}}
   · <a href="{{.Basket}}">Your basket</a></p>
-<p class="no-print">The address of this sheet, to share or bookmark: <a href="{{.Link}}">{{.Link}}</a></p>
-<p class="print-foot">{{.Site}} · {{.Link}}</p>
+<p class="no-print">The address of this sheet, to share or bookmark: <a href="{{.Link}}" data-address>{{.Address}}</a></p>
+<p class="print-foot">{{.Site}} · <span class="print-foot-url" data-address>{{.Address}}</span></p>
 {{- end}}`))
 
 type introView struct {
@@ -165,6 +165,10 @@ type introView struct {
 	AsList            bool
 	Cards, List, Link string
 	Basket, Site      string
+	// Address is Link in full: the site's address (see [siteAddress]) and Link,
+	// or Link alone, which static/js/paper.js completes with the address the page
+	// was loaded from (the elements marked data-address).
+	Address string
 }
 
 // fill turns the selected sheet into the basket's: its title, intro and layout.
@@ -182,6 +186,7 @@ func fill(sheet []byte, req request, path string) ([]byte, error) {
 	if req.asList {
 		v.Link = path + v.List
 	}
+	v.Address = siteAddress(sheet) + v.Link
 	title := fmt.Sprintf("Basket: %d question card", v.Count)
 	if req.asList {
 		title = fmt.Sprintf("Basket: %d question", v.Count)
@@ -264,4 +269,18 @@ func siteTitle(page []byte) string {
 		return html.UnescapeString(site)
 	}
 	return html.UnescapeString(t)
+}
+
+// siteAddressRE finds the site_address setting that Hugo writes on the card sheet
+// (layouts/cards/page.html).
+var siteAddressRE = regexp.MustCompile(`<article class="card-sheet"[^>]*\sdata-site-address="([^"]*)"`)
+
+// siteAddress is the site_address setting, the scheme and host the site is
+// reached at, without a trailing slash; "" when it is not set.
+func siteAddress(page []byte) string {
+	m := siteAddressRE.FindSubmatch(page)
+	if m == nil {
+		return ""
+	}
+	return strings.TrimSuffix(html.UnescapeString(string(m[1])), "/")
 }

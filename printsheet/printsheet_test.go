@@ -199,3 +199,31 @@ func TestHandlerMissingBuild(t *testing.T) {
 		}
 	}
 }
+
+// TestHandlerAddress checks the address a basket sheet prints at its foot: the
+// site_address setting that Hugo writes on the card sheet, then the sheet's path,
+// or the path alone, marked for static/js/paper.js to complete, without it.
+func TestHandlerAddress(t *testing.T) {
+	page := mustRead(t, "testdata/all.html")
+	for _, tc := range []struct {
+		name, attr, query, want string
+	}{
+		{"unset", "", "?ids=beta", `<span class="print-foot-url" data-address>/basket/?ids=beta</span>`},
+		{"empty", ` data-site-address=""`, "?ids=beta", `<span class="print-foot-url" data-address>/basket/?ids=beta</span>`},
+		{"set", ` data-site-address="https://playbook.example.org/"`, "?ids=beta,alpha", `<span class="print-foot-url" data-address>https://playbook.example.org/basket/?ids=beta,alpha</span>`},
+		{"set, as list", ` data-site-address="https://playbook.example.org"`, "?ids=beta&as=list", `<span class="print-foot-url" data-address>https://playbook.example.org/basket/?ids=beta&amp;as=list</span>`},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			sheet := strings.Replace(string(page), "data-card-sheet>", "data-card-sheet"+tc.attr+">", 1)
+			h := printsheet.NewHandler(fstest.MapFS{printsheet.AllCardsFile: {Data: []byte(sheet)}}.ReadFile)
+			rec := httptest.NewRecorder()
+			h.ServeHTTP(rec, httptest.NewRequest("GET", "/basket/"+tc.query, nil))
+			if got, want := rec.Code, http.StatusOK; got != want {
+				t.Fatalf("code = %d, want %d\n%s", got, want, rec.Body)
+			}
+			if !strings.Contains(rec.Body.String(), tc.want) {
+				t.Errorf("the foot is not %s:\n%s", tc.want, rec.Body)
+			}
+		})
+	}
+}

@@ -62,10 +62,16 @@ const csp = server.ContentSecurityPolicy
 // handler on /basket/.
 func serve(t *testing.T) *httptest.Server {
 	t.Helper()
-	files := os.DirFS(public)
+	return serveDir(t, public)
+}
+
+// serveDir serves a site built in dir as serve does.
+func serveDir(t *testing.T, dir string) *httptest.Server {
+	t.Helper()
+	files := os.DirFS(dir)
 	mux := http.NewServeMux()
 	mux.Handle("GET /basket/{$}", printsheet.NewHandler(func(name string) ([]byte, error) { return fs.ReadFile(files, name) }))
-	mux.Handle("GET /", http.FileServer(http.Dir(public)))
+	mux.Handle("GET /", http.FileServer(http.Dir(dir)))
 	srv := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Security-Policy", csp)
 		mux.ServeHTTP(w, r)

@@ -5,6 +5,7 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -58,8 +59,8 @@ func TestChecklistsPrintOnOneSheet(t *testing.T) {
 						}
 					}
 				}
-				if !strings.Contains(got, squash(path)) {
-					t.Errorf("the page's address %s is not on the paper", path)
+				if !strings.Contains(got, squash(srv.URL+path)) {
+					t.Errorf("the page's full address %s is not on the paper", srv.URL+path)
 				}
 				if !dateRE.MatchString(text) {
 					t.Errorf("no date (YYYY-MM-DD) on the paper")
@@ -108,6 +109,17 @@ func TestBookletPrintsOneChecklistPerSheet(t *testing.T) {
 				}
 				if entry := squash(fmt.Sprintf("%s sheet %d", c.Title, on[0])); !strings.Contains(contents, entry) {
 					t.Errorf("the contents lack %q", entry)
+				}
+			}
+			// Each sheet is numbered as the contents number it, at its foot.
+			sheetRE := regexp.MustCompile(`\bSheet (\d+)\b`)
+			for n := 1; n <= doc.pages; n++ {
+				var nums []string
+				for _, m := range sheetRE.FindAllStringSubmatch(doc.text(t, n, n), -1) {
+					nums = append(nums, m[1])
+				}
+				if got, want := strings.Join(nums, ","), strconv.Itoa(n); got != want {
+					t.Errorf("sheet %d is numbered %q, want %q", n, got, want)
 				}
 			}
 			doc.keep(t, "booklet-contents-"+p.name, 1)
