@@ -137,6 +137,7 @@ func TestSituationMeeting(t *testing.T) {
 
 	// The second question to ask first, then its page, then meeting mode: Next is the third.
 	do(t, ctx, chromedp.Click(`.ask-first .question-list > li:nth-child(2) > a`, chromedp.ByQuery))
+	do(t, ctx, chromedp.WaitReady("[data-question-card]", chromedp.ByQuery)) // polling now would meet the old page going
 	until(t, ctx, "the question's page", `!!document.querySelector("[data-question-card]") && document.readyState === "complete"`)
 	do(t, ctx, chromedp.Click("[data-meeting-open]", chromedp.ByQuery))
 	until(t, ctx, "meeting mode on the question", `!!document.querySelector("dialog.meeting[open]") && `+text+` === `+jsString(want[1]))

@@ -1,7 +1,7 @@
 // The basket: questions picked with "Add to basket", kept in this browser
 // (localStorage), printed as cut-out cards or as one list from /basket/?ids=...
 // Plain JavaScript, no dependencies, no inline styles (the site's Content-Security-
-// Policy allows neither). Without this file nothing breaks: the buttons stay hidden,
+// Policy allows neither). Without JavaScript the buttons are not shown (assets/css/noscript.css),
 // and /basket/?ids=a,b,c is answered by the server with those cards.
 (function () {
   "use strict";
