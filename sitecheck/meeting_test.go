@@ -472,9 +472,10 @@ func TestForcedColours(t *testing.T) {
 	}
 }
 
-// A situation page does not move as its script adds the basket buttons, even
-// when the script arrives after the page is painted (a slow phone).
-func TestSituationNoShift(t *testing.T) {
+// A situation, technique or question page does not move as its script adds the
+// basket buttons, even when the script arrives after the page is painted (a
+// slow phone).
+func TestNoShift(t *testing.T) {
 	base := serve(t)
 	ctx := browser(t, phone)
 	chromedp.ListenTarget(ctx, func(ev any) {
@@ -492,7 +493,7 @@ func TestSituationNoShift(t *testing.T) {
 				.observe({type: "layout-shift", buffered: true});`).Do(ctx)
 		return err
 	}))
-	for _, path := range []string{"/situations/customer-upset/", "/techniques/invite-the-lions/"} {
+	for _, path := range []string{"/situations/customer-upset/", "/techniques/invite-the-lions/", "/questions/ask-make-this-right/"} {
 		open(t, ctx, base+path)
 		time.Sleep(500 * time.Millisecond)
 		var cls float64

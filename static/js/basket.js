@@ -98,7 +98,8 @@
     });
   }
 
-  // A question's own page gets the button beside Copy and Meeting mode.
+  // A question's own page has the button beside Copy and Meeting mode (its
+  // template puts it there, so nothing moves); an older page gets it here.
   function bindQuestionPage(card) {
     var actions = $(".card-actions", card);
     var id = card.getAttribute("data-qid");
