@@ -164,6 +164,7 @@ func TestScreenshots(t *testing.T) {
 		{"none", "/search/?q=qqqqzzzz+xxxxwww"},
 		{"meeting", "/questions/" + longestQuestion(t) + "/#meeting"},
 		{"home", "/"},
+		{"menu", "/techniques/invite-the-lions/"},
 	}
 	for _, v := range []viewport{phone, {"320x568", 320, 568}, {"844x390", 844, 390}, {"1024x600", 1024, 600}, desktop} {
 		ctx := browser(t, v)
@@ -172,8 +173,11 @@ func TestScreenshots(t *testing.T) {
 			for _, p := range pages {
 				var png []byte
 				open(t, ctx, base+p.path)
-				if p.name == "meeting" {
+				switch p.name {
+				case "meeting":
 					until(t, ctx, "meeting mode", `!!document.querySelector("dialog.meeting[open]")`)
+				case "menu":
+					eval(t, ctx, `(document.querySelector(".menu") || {}).open = true`, nil)
 				}
 				do(t, ctx, chromedp.CaptureScreenshot(&png))
 				file := fmt.Sprintf("%s-%dx%d-%s.png", p.name, v.width, v.height, name)
