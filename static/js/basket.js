@@ -163,7 +163,7 @@
     var input = el("input", { id: "basket-share", type: "text", readonly: "", value: share, "data-basket-share": "" });
     var copyBtn = el("button", { type: "button", "class": "secondary" }, ["Copy link"]);
     copyBtn.addEventListener("click", function () {
-      function done() { copyBtn.textContent = "Copied"; setTimeout(function () { copyBtn.textContent = "Copy link"; }, 1500); }
+      function done() { copyBtn.textContent = "Copied"; announce("Copied the basket's link."); setTimeout(function () { copyBtn.textContent = "Copy link"; }, 1500); }
       if (navigator.clipboard && window.isSecureContext) {
         navigator.clipboard.writeText(share).then(done, function () { input.select(); try { document.execCommand("copy"); } catch (e) { /* selected: the user can copy */ } done(); });
       } else { input.focus(); input.select(); try { document.execCommand("copy"); } catch (e) { /* selected */ } done(); }
