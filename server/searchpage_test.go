@@ -1,6 +1,7 @@
 package server_test
 
 import (
+	"encoding/json"
 	"net/url"
 	"strings"
 	"testing"
@@ -48,3 +49,42 @@ func TestSearchPageWording(t *testing.T) {
 type ioDiscard struct{}
 
 func (ioDiscard) Write(p []byte) (int, error) { return len(p), nil }
+
+// A situation's hit in the API carries its questions to ask first; other hits
+// leave the field out, so older clients see the answer they always did.
+func TestAPIAskFirst(t *testing.T) {
+	_, base := mustServe(t, testConfig(project.store, ioDiscard{}))
+	res := do(t, "GET", base+"/api/search?q=customer+upset&size=20")
+	var got struct {
+		Hits []map[string]json.RawMessage
+	}
+	if err := json.Unmarshal([]byte(res.body), &got); err != nil {
+		t.Fatal(err)
+	}
+	situations := 0
+	for _, h := range got.Hits {
+		var typ string
+		json.Unmarshal(h["type"], &typ)
+		raw, has := h["ask_first"]
+		if typ != "situation" {
+			if has {
+				t.Errorf("a %s hit has ask_first %s", typ, raw)
+			}
+			continue
+		}
+		situations++
+		var qs []struct{ ID, Text, URL string }
+		if err := json.Unmarshal(raw, &qs); err != nil || len(qs) != 3 {
+			t.Errorf("situation hit %s: ask_first %s, want 3 questions", h["url"], raw)
+			continue
+		}
+		for _, q := range qs {
+			if q.ID == "" || q.Text == "" || q.URL != "/questions/"+q.ID+"/" {
+				t.Errorf("situation hit %s: ask_first question %+v, want its id, text and url", h["url"], q)
+			}
+		}
+	}
+	if situations == 0 {
+		t.Errorf("no situation hit for customer upset")
+	}
+}
