@@ -23,6 +23,15 @@ type Document struct {
 	Technique  []string    `json:"technique,omitempty"`
 	// TechniqueTitles are the readable names of Technique, in the same order.
 	TechniqueTitles []string `json:"technique_titles,omitempty"`
+	// AskFirst are, for a situation, the questions to ask first, in order.
+	AskFirst []Question `json:"ask_first,omitempty"`
+}
+
+// Question is a question of the bank as a situation names it: enough to link it.
+type Question struct {
+	ID   string `json:"id"`
+	Text string `json:"text"`
+	URL  string `json:"url"`
 }
 
 // Situation is a situation a document helps in.
@@ -97,4 +106,6 @@ type Hit struct {
 	Audience        []string `json:"audience,omitempty"`
 	Technique       []string `json:"technique,omitempty"`
 	TechniqueTitles []string `json:"technique_titles,omitempty"`
+	// AskFirst are, on a situation's hit, its three questions to ask first.
+	AskFirst []Question `json:"ask_first,omitempty"`
 }

@@ -103,6 +103,7 @@ func (h *highlighter) hit(dd *docData, score float64) Hit {
 		Audience:        d.Audience,
 		Technique:       d.Technique,
 		TechniqueTitles: d.TechniqueTitles,
+		AskFirst:        d.AskFirst,
 	}
 	if !allTrue(found) {
 		out.Via = h.via(dd, found)
@@ -147,8 +148,17 @@ func mergeSpans(spans []span) []span {
 	return merged
 }
 
-// markAll escapes text for HTML and wraps each span in <mark>.
+// separator is what a line break of a document's text (between a heading and
+// its text, or two items) shows as in a snippet: HTML runs lines together.
+const separator = ` <span class="sep">·</span> `
+
+// markAll escapes text for HTML, wraps each span in <mark>, and shows line
+// breaks as separators.
 func markAll(text string, spans []span) string {
+	return strings.ReplaceAll(markSpans(text, spans), "\n", separator)
+}
+
+func markSpans(text string, spans []span) string {
 	var b strings.Builder
 	pos := 0
 	for _, s := range spans {
@@ -192,7 +202,7 @@ func snippet(text string, spans []span, n int) string {
 	end := min(len(text), start+n)
 	// Cut at word boundaries, and never inside a UTF-8 sequence.
 	if start > 0 {
-		if i := strings.IndexByte(text[start:end], ' '); i >= 0 && i < n/4 {
+		if i := strings.IndexAny(text[start:end], " \n"); i >= 0 && i < n/4 {
 			start += i + 1
 		}
 		for start < end && !utf8.RuneStart(text[start]) {
@@ -200,7 +210,7 @@ func snippet(text string, spans []span, n int) string {
 		}
 	}
 	if end < len(text) {
-		if i := strings.LastIndexByte(text[start:end], ' '); i > n/2 {
+		if i := strings.LastIndexAny(text[start:end], " \n"); i > n/2 {
 			end = start + i
 		}
 		for end > start && !utf8.RuneStart(text[end]) {

@@ -12,8 +12,10 @@ import (
 	"net/http"
 	"net/url"
 	"os"
+	"slices"
 	"strconv"
 	"strings"
+	"unicode"
 
 	"github.com/buyin/playbook/searchindex"
 )
@@ -36,9 +38,18 @@ type searchPage struct {
 }
 
 // fill writes the page with the escaped query and the results, or the page's
-// own hint when there are no results to show.
+// own hint when there are no results to show. The page's title names the
+// query first ("customer upset – Search – The Buy-In Playbook"), so that tabs
+// and history say which search they are.
 func (p searchPage) fill(w io.Writer, escapedQuery string, results []byte) {
-	w.Write(p.beforeQuery)
+	head := p.beforeQuery
+	if t := bytes.Index(head, []byte("<title>")); t >= 0 && strings.TrimSpace(escapedQuery) != "" {
+		t += len("<title>")
+		w.Write(head[:t])
+		io.WriteString(w, strings.Join(strings.Fields(escapedQuery), " ")+" – ")
+		head = head[t:]
+	}
+	w.Write(head)
 	io.WriteString(w, escapedQuery)
 	w.Write(p.afterQuery)
 	if len(results) == 0 {
@@ -70,7 +81,7 @@ func (s *Server) searchHTML() http.Handler {
 		var results bytes.Buffer
 		if err != nil {
 			code = http.StatusBadRequest
-			err = resultsTemplate.ExecuteTemplate(&results, "error", "The address has a malformed query string: "+err.Error())
+			err = resultsTemplate.ExecuteTemplate(&results, "error", problem{Text: "This address is not a search the playbook can run. Type what you are looking for in the box above."})
 		} else if vals.Has("q") {
 			text = vals.Get("q")
 			q, qerr := parseQuery(vals, s.cfg.Limits)
@@ -88,10 +99,14 @@ func (s *Server) searchHTML() http.Handler {
 				if code == http.StatusServiceUnavailable {
 					w.Header().Set("Retry-After", "1")
 				}
-				err = resultsTemplate.ExecuteTemplate(&results, "error", s.message(r, qerr))
+				err = resultsTemplate.ExecuteTemplate(&results, "error", s.problem(r, text, qerr))
 			} else {
 				s.countGap(r, vals, vals.Get("fragment") != "1", res)
-				err = resultsTemplate.ExecuteTemplate(&results, "results", view{Result: res, Values: vals, vocab: b.vocab})
+				v := view{Result: res, Values: vals, vocab: b.vocab}
+				if res.Total == 0 && v.ActiveFilters() > 0 {
+					v.unfiltered = s.unfiltered(r, q)
+				}
+				err = resultsTemplate.ExecuteTemplate(&results, "results", v)
 			}
 		}
 		if err != nil {
@@ -123,10 +138,111 @@ func (s *Server) searchHTML() http.Handler {
 	})
 }
 
+// problem is what the search page says when it cannot search: plain words
+// for the reader, and whether trying the same search again may help.
+type problem struct {
+	Text  string
+	Retry bool
+}
+
+// problem says in plain words why the search page could not search text: the
+// API's messages name parameters, which a reader in a meeting has no use for.
+func (s *Server) problem(r *http.Request, text string, err error) problem {
+	switch statusOf(err) {
+	case http.StatusBadRequest:
+		switch {
+		case !strings.ContainsFunc(text, func(c rune) bool { return unicode.IsLetter(c) || unicode.IsDigit(c) }):
+			shown := strings.TrimSpace(text)
+			if shown == "" {
+				return problem{Text: "Type a few words about the situation in the box above, for example “customer upset”."}
+			}
+			return problem{Text: "“" + shown + "” has no words to search for. Type a few words about the situation instead, for example “customer upset”."}
+		case len(text) > s.cfg.Limits.MaxQueryBytes:
+			return problem{Text: fmt.Sprintf("That is longer than search can take (%d characters). Use fewer words: the situation in a sentence is enough.", s.cfg.Limits.MaxQueryBytes)}
+		default:
+			return problem{Text: "This address is not a search the playbook can run. Type what you are looking for in the box above."}
+		}
+	case http.StatusServiceUnavailable:
+		return problem{Text: "Search is busy right now. Try again in a second.", Retry: true}
+	default:
+		s.message(r, err) // logs it
+		return problem{Text: "Search failed on our side; it has been logged.", Retry: true}
+	}
+}
+
+// unfiltered counts what q finds without its filters, for a search that
+// filtered everything out; 0 when that search fails too.
+func (s *Server) unfiltered(r *http.Request, q searchindex.Query) int {
+	q.Filters, q.Facets, q.From, q.Size = nil, false, 0, 1
+	res, err := s.search(r, q)
+	if err != nil {
+		return 0
+	}
+	return int(res.Total)
+}
+
 type view struct {
 	*searchindex.Result
 	Values url.Values
 	vocab  vocab
+	// unfiltered is, when filters left nothing, what the query finds without them.
+	unfiltered int
+}
+
+// answer is the situation a search answers with when it is the best match:
+// its questions to ask first, written out at the top of the results.
+type answer struct {
+	Title, URL string
+	Questions  []searchindex.Question
+}
+
+// Answer is the first hit as an answer, when it is a situation with questions
+// to ask first on the first page of results; nil otherwise.
+func (v view) Answer() *answer {
+	if v.From != 0 || len(v.Hits) == 0 {
+		return nil
+	}
+	h := v.Hits[0]
+	if h.Type != "situation" || len(h.AskFirst) == 0 {
+		return nil
+	}
+	a := &answer{Title: h.Title, URL: h.URL, Questions: h.AskFirst}
+	if h.Page != "" { // a section of the situation's page: the answer is the page
+		a.Title = h.Page
+		a.URL, _, _ = strings.Cut(h.URL, "#")
+	}
+	return a
+}
+
+// Others are the hits listed after the answer (all of them without one).
+func (v view) Others() []searchindex.Hit {
+	if v.Answer() != nil {
+		return v.Hits[1:]
+	}
+	return v.Hits
+}
+
+// Situations are the playbook's situations, offered when nothing is found.
+func (v view) Situations() []situationLink { return v.vocab.Situations }
+
+// Unfiltered is the number of hits without the filters, when the filters left
+// none, and UnfilteredURL the search without them.
+func (v view) Unfiltered() int { return v.unfiltered }
+
+func (v view) UnfilteredURL() string {
+	next := url.Values{}
+	for k, vs := range v.Values {
+		if !slices.Contains(searchindex.FacetFields(), k) && k != "from" && k != "fragment" {
+			next[k] = vs
+		}
+	}
+	return "?" + next.Encode()
+}
+
+// situationLink is a situation as /vocab.json lists it.
+type situationLink struct {
+	Title string `json:"title"`
+	URL   string `json:"url"`
 }
 
 // vocab is the site's vocabularies as layouts/_partials/vocab.html writes them
@@ -136,8 +252,9 @@ type vocab struct {
 		ID    string `json:"id"`
 		Label string `json:"label"`
 	} `json:"fields"`
-	Labels   map[string]map[string]string `json:"labels"`
-	Singular map[string]string            `json:"singular"`
+	Labels     map[string]map[string]string `json:"labels"`
+	Singular   map[string]string            `json:"singular"`
+	Situations []situationLink              `json:"situations"`
 }
 
 // readVocab reads the build's /vocab.json; a site without one shows ids.
@@ -305,16 +422,32 @@ func pageURL(vals url.Values, from int) string {
 	return "?" + next.Encode()
 }
 
+// resultsHTML renders the results: the answer (a situation that is the best
+// match, with its questions to ask first), then the other hits, each a title,
+// a one-line label and a snippet; when nothing is found, what to try instead.
 const resultsHTML = `
-{{define "error"}}<p class="search-error" role="alert">{{.}} <a href="/">Browse the playbook</a> or <a href="">try again</a>.</p>{{end}}
+{{define "error"}}<p class="search-error" role="alert">{{.Text}} <a href="/">Browse the playbook</a>{{if .Retry}} or <a href="">try again</a>{{end}}.</p>{{end}}
 {{define "results"}}
 <p class="result-count" data-total="{{.Total}}">{{.Total}} result{{if ne .Total 1}}s{{end}} for <strong>{{.Query}}</strong>{{if eq .Matched "any"}} (no page has every word; showing pages with some of them){{end}}{{range $typed, $fixes := .Corrected}}{{if $fixes}}; “{{$typed}}” read as {{range $i, $f := $fixes}}{{if $i}} or {{end}}“{{$f}}”{{end}}{{else}}; “{{$typed}}” is not in the playbook{{end}}{{end}}{{with .Ignored}}; words after the first 12 were not searched{{end}}</p>
+{{if eq .Total 0}}{{template "none" .}}{{end}}
 {{with .FacetList}}<details class="facets"><summary>Filter{{with $.ActiveFilters}} <span class="count">{{.}} on</span>{{end}}</summary>{{range .}}{{$field := (index . 0).Field}}<p class="facet-name" id="facet-{{$field}}">{{$.FieldLabel $field}}</p><ul class="chips" aria-labelledby="facet-{{$field}}">{{range .}}<li><a class="chip{{if active $.Values .Field .Value}} chip-on{{end}}" href="{{toggle $.Values .Field .Value}}"{{if active $.Values .Field .Value}} aria-current="true"{{end}}>{{$.Label .Field .Value}} <span class="count">{{.Count}}</span></a></li>{{end}}</ul>{{end}}</details>{{end}}
-<ol class="hits" start="{{.First}}">
-{{range .Hits}}<li class="hit hit-{{.Type}}"><a href="{{.URL}}">{{with .Page}}<span class="hit-page">{{.}} › </span>{{end}}{{if eq .Type "question"}}<span class="hit-question">{{trusted .TitleHTML}}</span>{{else}}{{trusted .TitleHTML}}{{end}}</a>
+{{if .Hits}}<ol class="hits" start="{{.First}}">
+{{with .Answer}}<li class="hit hit-situation answer"><a class="answer-title" href="{{.URL}}">{{.Title}}</a>
+<span class="hit-meta">{{$.Kind "situation"}} · ask these first</span>
+<ol class="answer-questions">{{range .Questions}}<li class="answer-question"><a href="{{.URL}}">{{.Text}}</a> <a class="hit-meeting" href="{{.URL}}#meeting" data-meeting-hit>Meeting mode<span class="visually-hidden">: {{.Text}}</span></a></li>{{end}}</ol></li>
+{{end}}{{range .Others}}<li class="hit hit-{{.Type}}"><a href="{{.URL}}">{{with .Page}}<span class="hit-page">{{.}} › </span>{{end}}{{if eq .Type "question"}}<span class="hit-question">{{trusted .TitleHTML}}</span>{{else}}{{trusted .TitleHTML}}{{end}}</a>
 <span class="hit-meta">{{$.Kind .Type}}{{range .TechniqueTitles}} · {{.}}{{end}}{{with .Via}} · for the situation “{{.}}”{{end}}</span>
 {{with .Snippet}}<p class="snippet">{{trusted .}}</p>{{end}}{{if eq .Type "question"}}<a class="hit-meeting" href="{{.URL}}#meeting" data-meeting-hit>Meeting mode<span class="visually-hidden">: {{.Title}}</span></a>{{end}}</li>
-{{end}}</ol>
+{{end}}</ol>{{end}}
 {{if or .PrevURL .NextURL}}<nav class="pager" aria-label="More results">{{with .PrevURL}}<a href="{{.}}" rel="prev">Previous</a> {{end}}<span>{{.First}}–{{.Last}} of {{.Total}}</span>{{with .NextURL}} <a href="{{.}}" rel="next">Next</a>{{end}}</nav>{{end}}
 {{with .CardsURL}}<p class="print-cards"><a href="{{.}}">Print these questions as cards</a></p>{{end}}
-{{end}}`
+{{end}}
+{{define "none"}}<div class="no-results">
+{{if .Unfiltered}}<p>The filters left nothing. <a href="{{.UnfilteredURL}}">See all {{.Unfiltered}} result{{if ne .Unfiltered 1}}s{{end}} for “{{.Query}}” without filters</a>.</p>{{end}}
+<p>Try:</p>
+<ul><li>saying it as you would to a colleague, for example <a href="?q=partner+not+delivering">partner not delivering</a> or <a href="?q=they+keep+objecting">they keep objecting</a>;</li>
+<li>fewer or other words, and checking the spelling;</li>
+<li>the situation nearest to yours, below.</li></ul>
+{{with .Situations}}<h2 class="no-results-head">Situations</h2>
+<ul class="link-list situations-list">{{range .}}<li><a href="{{.URL}}">{{.Title}}</a></li>{{end}}</ul>{{end}}
+</div>{{end}}`

@@ -138,7 +138,7 @@ func TestRoutes(t *testing.T) {
 		{"DELETE", "/", 405, "text/plain", ""},
 		{"PUT", "/healthz", 405, "text/plain", ""},
 		{"GET", "/search/?q=lions", 200, "text/html", "result"},
-		{"GET", "/search/?q=", 400, "text/html", "parameter q"},
+		{"GET", "/search/?q=", 400, "text/html", "Type a few words"},
 		{"GET", "/search/?utm_source=x", 200, "text/html", "Type a few words"},
 		{"GET", "/search/?q=lions&size=2&from=2", 200, "text/html", `rel="prev"`},
 		{"GET", "/search/?q=lions&fragment=1", 200, "text/html", `<ol class="hits"`},

@@ -33,6 +33,8 @@ type record struct {
 	Why             string   `json:"why"`
 	FollowUp        []string `json:"follow_up"`
 	Items           []string `json:"items"`
+	// AskFirst are a situation's questions to ask first.
+	AskFirst []searchindex.Question `json:"ask_first"`
 }
 
 // situation is a situation a page helps in, as the template writes it.
@@ -77,6 +79,7 @@ func (r record) documents() ([]searchindex.Document, error) {
 		Audience:        r.Audience,
 		Technique:       r.Technique,
 		TechniqueTitles: r.TechniqueTitles,
+		AskFirst:        r.AskFirst,
 	}
 	for _, s := range r.Situations {
 		page.Situations = append(page.Situations, searchindex.Situation{Title: s.Title, Phrases: s.Phrases})
@@ -137,7 +140,7 @@ func splitSections(content string) ([]section, error) {
 	sections := []section{{}}
 	var text strings.Builder
 	flush := func() {
-		sections[len(sections)-1].text = strings.Join(strings.Fields(text.String()), " ")
+		sections[len(sections)-1].text = collapseLines(text.String())
 		text.Reset()
 	}
 	for _, n := range nodes {
@@ -147,7 +150,7 @@ func splitSections(content string) ([]section, error) {
 			continue
 		}
 		text.WriteString(nodeText(n))
-		text.WriteByte(' ')
+		text.WriteByte('\n')
 	}
 	flush()
 	return sections, nil
@@ -162,14 +165,16 @@ func attr(n *html.Node, key string) string {
 	return ""
 }
 
-// nodeText returns the text a reader sees in n, with block elements separated.
+// nodeText returns the text a reader sees in n, each block element ending a
+// line, so that a snippet can show where a heading or an item ends.
 func nodeText(n *html.Node) string {
 	var b strings.Builder
 	var walk func(*html.Node)
 	walk = func(n *html.Node) {
 		switch n.Type {
 		case html.TextNode:
-			b.WriteString(n.Data)
+			// A line break in the source is a space to the reader.
+			b.WriteString(strings.ReplaceAll(n.Data, "\n", " "))
 		case html.ElementNode:
 			if n.DataAtom == atom.Script || n.DataAtom == atom.Style {
 				return
@@ -179,7 +184,7 @@ func nodeText(n *html.Node) string {
 			walk(c)
 		}
 		if n.Type == html.ElementNode && isBlock(n.DataAtom) {
-			b.WriteByte(' ')
+			b.WriteByte('\n')
 		}
 	}
 	walk(n)
@@ -204,16 +209,28 @@ func textOf(content string) string {
 	for _, n := range nodes {
 		parts = append(parts, nodeText(n))
 	}
-	return collapse(strings.Join(parts, " "))
+	return collapseLines(strings.Join(parts, "\n"))
 }
 
 func collapse(s string) string { return strings.Join(strings.Fields(s), " ") }
+
+// collapseLines collapses the spaces in each line of s and drops empty lines:
+// the lines are the blocks (headings, paragraphs, items) a reader sees apart.
+func collapseLines(s string) string {
+	var kept []string
+	for _, l := range strings.Split(s, "\n") {
+		if l = collapse(l); l != "" {
+			kept = append(kept, l)
+		}
+	}
+	return strings.Join(kept, "\n")
+}
 
 // joinText joins non-empty pieces of text into one, one piece per line.
 func joinText(parts ...string) string {
 	var kept []string
 	for _, p := range parts {
-		if p = collapse(p); p != "" {
+		if p = collapseLines(p); p != "" {
 			kept = append(kept, p)
 		}
 	}

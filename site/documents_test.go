@@ -11,12 +11,13 @@ func TestDocumentsSplitsPagesIntoSections(t *testing.T) {
 	path := filepath.Join(t.TempDir(), DocsFile)
 	records := `{"pages":[
 	 {"type":"technique","title":"Invite the lions","url":"/techniques/lions/","summary":"Ask critics in.",
-	  "content":"<p>Intro text.</p><h2 id=\"steps\">Steps</h2><p>One &amp; two.</p><h3 id=\"more\">More</h3><ul><li>Three</li></ul>",
+	  "content":"<p>Intro text.</p><h2 id=\"steps\">Steps</h2><p>One &amp;\ntwo.</p><h3 id=\"more\">More</h3><ul><li>Three</li><li>Four</li></ul>",
 	  "technique":["lions"],"technique_titles":["Invite the lions"],
 	  "situations":[{"title":"They keep objecting","phrases":["pushback"]}]},
 	 {"type":"question","title":"What am I missing?","url":"/questions/missing/","why":"Shows it is a draft.","follow_up":["Anything else?"],"content":""},
 	 {"type":"checklist","title":"Before","url":"/checklists/before/","summary":"S","content":"<p>Body</p>","items":["Write it","Check it"]},
-	 {"type":"situation","title":"Stuck","url":"/situations/stuck/","content":"<h2 id=\"x\">X</h2><p>y</p>","phrases":["at a loss"]}
+	 {"type":"situation","title":"Stuck","url":"/situations/stuck/","content":"<h2 id=\"x\">X</h2><p>y</p>","phrases":["at a loss"],
+	  "ask_first":[{"id":"a","text":"A?","url":"/questions/a/"},{"id":"b","text":"B?","url":"/questions/b/"},{"id":"c","text":"C?","url":"/questions/c/"}]}
 	]}`
 	if err := os.WriteFile(path, []byte(records), 0o644); err != nil {
 		t.Fatal(err)
@@ -54,8 +55,16 @@ func TestDocumentsSplitsPagesIntoSections(t *testing.T) {
 	if c := docs[byID["/checklists/before/"]]; !strings.Contains(c.Body, "Check it") {
 		t.Errorf("checklist body %q lacks its items", c.Body)
 	}
-	if s := docs[byID["/situations/stuck/"]]; len(s.Phrases) != 1 {
-		t.Errorf("situation phrases = %v", s.Phrases)
+	if s := docs[byID["/situations/stuck/"]]; len(s.Phrases) != 1 || len(s.AskFirst) != 3 || s.AskFirst[2].URL != "/questions/c/" {
+		t.Errorf("situation phrases = %v, ask first = %v", s.Phrases, s.AskFirst)
+	}
+	// Headings, paragraphs and items stay apart, one a line, so that a snippet
+	// can show where one ends; a line break inside a paragraph is a space.
+	if got, want := page.Body, "Ask critics in.\nIntro text.\nSteps\nOne & two.\nMore\nThree\nFour"; got != want {
+		t.Errorf("page body %q, want %q", got, want)
+	}
+	if got, want := docs[byID["/techniques/lions/#more"]].Body, "Three\nFour"; got != want {
+		t.Errorf("section body %q, want %q", got, want)
 	}
 }
 

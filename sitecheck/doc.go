@@ -9,7 +9,17 @@
 //   - search: results above the fold on a phone, the server's results kept until
 //     new ones replace them, paging, filters that keep focus, Escape that keeps
 //     what was typed, meeting mode that holds focus, failures that say so, and
-//     the offline fallback over the site's own listings;
+//     the offline fallback over the site's own listings, a busy server retried
+//     once as its Retry-After says;
+//   - in a meeting: a situation that is the best match answers with its
+//     questions to ask first on the first phone screen, other results compact;
+//     meeting mode follows the situation and fits the longest question on short
+//     screens; the search page's title names the query; no results and bad
+//     queries say what to do; the arrow keys move through the results;
+//   - a one-row header with a menu on phones and a wide search box at 1280 px;
+//     an "On this page" list on technique pages; snippets that keep their
+//     structure; forced colours; no layout shift from late scripts; no button
+//     that needs JavaScript shown without it;
 //   - no Content-Security-Policy violation on any kind of page;
 //   - no horizontal scrolling down to 320 px, and the header on one row at 1280 px;
 //   - axe-core finds no accessibility violation on any kind of page or search

@@ -2,6 +2,7 @@ package sitecheck_test
 
 import (
 	"context"
+	"fmt"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -143,8 +144,10 @@ func TestLayout(t *testing.T) {
 	}
 }
 
-// With BUYIN_SHOTS=DIR, screenshots of the search page with results, on a
-// desktop and a phone, light and dark, to look at.
+// With BUYIN_SHOTS=DIR, screenshots of the pages people use in a meeting (the
+// search page with its answer, a situation, a technique, no results, meeting
+// mode with the longest question, the home page) on phones, a landscape phone,
+// laptops, light and dark, to look at.
 func TestScreenshots(t *testing.T) {
 	dir := os.Getenv("BUYIN_SHOTS")
 	if dir == "" {
@@ -154,15 +157,33 @@ func TestScreenshots(t *testing.T) {
 		t.Fatal(err)
 	}
 	base := serve(t)
-	for _, v := range []viewport{desktop, phone} {
+	pages := []struct{ name, path string }{
+		{"search", "/search/?q=customer+upset"},
+		{"situation", "/situations/customer-upset/"},
+		{"technique", "/techniques/invite-the-lions/"},
+		{"none", "/search/?q=qqqqzzzz+xxxxwww"},
+		{"meeting", "/questions/" + longestQuestion(t) + "/#meeting"},
+		{"home", "/"},
+		{"menu", "/techniques/invite-the-lions/"},
+	}
+	for _, v := range []viewport{phone, {"320x568", 320, 568}, {"844x390", 844, 390}, {"1024x600", 1024, 600}, desktop} {
 		ctx := browser(t, v)
 		for _, name := range []string{"light", "dark"} {
-			var png []byte
 			do(t, ctx, scheme(name))
-			open(t, ctx, base+"/search/?q=customer+upset")
-			do(t, ctx, chromedp.CaptureScreenshot(&png))
-			if err := os.WriteFile(filepath.Join(dir, "search-"+v.name+"-"+name+".png"), png, 0o644); err != nil {
-				t.Fatal(err)
+			for _, p := range pages {
+				var png []byte
+				open(t, ctx, base+p.path)
+				switch p.name {
+				case "meeting":
+					until(t, ctx, "meeting mode", `!!document.querySelector("dialog.meeting[open]")`)
+				case "menu":
+					eval(t, ctx, `(document.querySelector(".menu") || {}).open = true`, nil)
+				}
+				do(t, ctx, chromedp.CaptureScreenshot(&png))
+				file := fmt.Sprintf("%s-%dx%d-%s.png", p.name, v.width, v.height, name)
+				if err := os.WriteFile(filepath.Join(dir, file), png, 0o644); err != nil {
+					t.Fatal(err)
+				}
 			}
 		}
 	}

@@ -41,24 +41,36 @@
   function questions() { return getJSON(site.questions).then(function (d) { return d.questions; }); }
   function qid(url) { var m = /\/questions\/([^\/?#]+)/.exec(url || ""); return m ? m[1] : ""; }
 
-  // ---- Rendered results from the server. Resolves to {ok, frag}: ok is false for
-  // a question the server refuses (frag then holds its message). Rejects when
-  // there is no answer, a server error, or a page that is not results (a plain
-  // file server answers with the search page itself).
-  function fetchResults(action, params, signal) {
+  // ---- Rendered results from the server. Resolves to {ok, busy, frag}: ok is
+  // false for a question the server refuses (frag then holds its message), and
+  // busy is true when it answered 503 twice: it is up but has no search slot, so
+  // the caller keeps what it shows and says so. A first 503 is asked again once,
+  // after the wait its Retry-After gives. Rejects when there is no answer, another
+  // server error, or a page that is not results (a plain file server answers with
+  // the search page itself): that is when the offline fallback is right.
+  function fetchResults(action, params, signal, retried) {
     var p = new URLSearchParams(params);
     p.set("fragment", "1");
     return fetch(action + "?" + p, { signal: signal, headers: { Accept: "text/html" } }).then(function (r) {
+      if (r.status === 503) {
+        if (retried) return { ok: false, busy: true, frag: null };
+        var wait = Math.min(10, Math.max(0, parseInt(r.headers.get("Retry-After"), 10) || 1));
+        return new Promise(function (done, fail) {
+          var timer = setTimeout(function () { fetchResults(action, params, signal, true).then(done, fail); }, wait * 1000);
+          if (signal) signal.addEventListener("abort", function () { clearTimeout(timer); fail(new DOMException("aborted", "AbortError")); });
+        });
+      }
       return r.text().then(function (html) {
         var t = doc.createElement("template");
         t.innerHTML = html;
         if (r.status >= 500 || $("main", t.content) || !$(".result-count, .hits, .search-error", t.content)) {
           throw new Error("search answered " + r.status);
         }
-        return { ok: r.ok, frag: t.content };
+        return { ok: r.ok, busy: false, frag: t.content };
       });
     });
   }
+  var BUSY = "Search is busy right now.";
 
   // ---- Settled searches, for the owners' gap report (record_gaps in config.toml;
   // when it is off the server ignores these). A search counts only once a person
@@ -144,10 +156,28 @@
 
   // ---- Copy, with a fallback: the clipboard API needs a secure context, which
   // an intranet served over plain http is not.
+  // "Copied" is said in a live region too, for screen readers: the one in
+  // meeting mode while it is open (the page behind is inert), else the page's.
+  function liveRegion(root) {
+    var r = $(":scope > [data-live]", root);
+    if (!r) {
+      r = el("p", "visually-hidden");
+      r.setAttribute("role", "status");
+      r.setAttribute("aria-live", "polite");
+      r.setAttribute("data-live", "");
+      root.appendChild(r);
+    }
+    return r;
+  }
   function copy(text, button) {
     var was = button.getAttribute("data-label") || button.textContent;
     button.setAttribute("data-label", was);
-    function done() { button.textContent = "Copied"; setTimeout(function () { button.textContent = was; }, 1500); }
+    function done() {
+      var live = liveRegion(button.closest("dialog") || doc.body);
+      button.textContent = "Copied";
+      live.textContent = "Copied: " + text;
+      setTimeout(function () { button.textContent = was; live.textContent = ""; }, 1500);
+    }
     function legacy() {
       var t = el("textarea", "copy-buffer");
       t.value = text;
@@ -173,10 +203,27 @@
     items = list;
     at = Math.max(0, Math.min(i, list.length - 1));
     back = doc.activeElement;
-    show();
     if (!dlg.open) dlg.showModal();
     doc.documentElement.classList.add("meeting-open");
+    show();
     $("[data-meeting-copy]", dlg).focus();
+  }
+  // fit shrinks the question's type until the whole question fits between the
+  // bar and the buttons (CSS scales it with the window; a long question on a
+  // short screen needs less).
+  function fit() {
+    if (!dlg || !dlg.open) return;
+    var text = $("[data-meeting-text]", dlg), box = text.parentNode, size;
+    box.style.fontSize = "";
+    size = parseFloat(getComputedStyle(box).fontSize);
+    function room() {
+      var cs = getComputedStyle(box);
+      return box.clientHeight - parseFloat(cs.paddingTop) - parseFloat(cs.paddingBottom);
+    }
+    while (size > 12 && (text.offsetHeight > room() || text.scrollWidth > box.clientWidth)) {
+      size = Math.max(12, Math.floor(size * 0.92));
+      box.style.fontSize = size + "px";
+    }
   }
   function show() {
     var q = items[at];
@@ -186,6 +233,7 @@
     $("[data-meeting-pos]", dlg).textContent = (at + 1) + " of " + items.length;
     $("[data-meeting-prev]", dlg).disabled = at === 0;
     $("[data-meeting-next]", dlg).disabled = at === items.length - 1;
+    fit();
     if (!dlg.contains(doc.activeElement) || doc.activeElement.disabled) $("[data-meeting-copy]", dlg).focus();
   }
   function move(d) {
@@ -197,11 +245,13 @@
     dlg.innerHTML =
       '<div class="meeting-bar"><span class="meeting-pos" data-meeting-pos></span><span class="meeting-meta" data-meeting-meta></span>' +
       '<button type="button" class="secondary" data-meeting-close>Close <kbd>Esc</kbd></button></div>' +
-      '<p class="meeting-text" data-meeting-text></p><p class="meeting-why" data-meeting-why></p>' +
+      '<p class="meeting-text"><span data-meeting-text></span></p><p class="meeting-why" data-meeting-why></p>' +
       '<div class="meeting-actions"><button type="button" class="secondary" data-meeting-prev>← Previous</button>' +
       '<button type="button" data-meeting-copy>Copy question</button>' +
       '<button type="button" class="secondary" data-meeting-next>Next →</button></div>';
     doc.body.appendChild(dlg);
+    liveRegion(dlg);
+    window.addEventListener("resize", fit);
     dlg.addEventListener("click", function (ev) {
       var b = ev.target.closest("button");
       if (!b) return;
@@ -239,6 +289,45 @@
       }), i);
     }
     questions().then(open, function () { open([]); });
+  }
+
+  // ---- A situation's questions in the order its page lists them: the three to
+  // ask first, then the others. root is the page (this one, or one fetched).
+  function situationQuestions(root) {
+    var h1 = $("h1", root), title = h1 ? h1.textContent.trim() : "";
+    return $all(".situation .question-list > li[id]", root).map(function (li) {
+      var a = $("a", li), why = $(".why", li);
+      return { id: li.id, text: a.textContent.trim(), why: why ? why.textContent.trim() : "", meta: title };
+    });
+  }
+  var pages = {};
+  function situationAt(url) {
+    return pages[url] || (pages[url] = fetch(url, { headers: { Accept: "text/html" } }).then(function (r) {
+      if (!r.ok) throw new Error(url + ": " + r.status);
+      return r.text();
+    }).then(function (html) {
+      var t = doc.createElement("template");
+      t.innerHTML = html;
+      var list = situationQuestions(t.content);
+      if (!list.length) throw new Error(url + ": no questions");
+      return list;
+    }).catch(function (e) { delete pages[url]; throw e; }));
+  }
+  // situationOf is the situation page a question page was reached from, by the
+  // address it came from (same origin only), or "".
+  function situationOf(referrer) {
+    try {
+      var u = new URL(referrer);
+      if (u.origin === window.location.origin && /^\/situations\/[^\/]+\/$/.test(u.pathname)) return u.pathname;
+    } catch (e) { /* no referrer */ }
+    return "";
+  }
+  // meetingIn opens meeting mode on the question id among a situation's
+  // questions, or calls otherwise when it is not one of them.
+  function meetingIn(list, id, otherwise) {
+    var i = list.map(function (q) { return q.id; }).indexOf(id);
+    if (i < 0) otherwise();
+    else meeting(list, i);
   }
 
   // ---- A search box with suggestions (a combobox and its listbox): the header's,
@@ -308,6 +397,7 @@
       ctl = window.AbortController ? new AbortController() : null;
       fetchResults(action, { q: q, size: "6" }, ctl && ctl.signal).then(function (r) {
         if (mine !== seq) return;
+        if (r.busy) { put(note, message("search-error", BUSY, run)); open(true); return; } // the suggestions shown stay
         var c = $(".result-count", r.frag);
         fill($(".hits", r.frag) || el("ol"), c ? +c.getAttribute("data-total") : 0, q, r.ok ? null : $(".search-error", r.frag));
       }).catch(function (err) {
@@ -355,6 +445,8 @@
     var status = $("[data-search-status]"), note = $("[data-search-notice]");
     var current = new URLSearchParams(window.location.search);
     var seq = 0, ctl = null, timer = 0, settle = settler(current.get("q"));
+    // The page's title names the query, as the server writes it: "q – Search – Site".
+    var cut = doc.title.lastIndexOf("Search – "), baseTitle = cut >= 0 ? doc.title.slice(cut) : doc.title;
     current.delete("fragment");
     if (input.value === "{{q}}") input.value = current.get("q") || ""; // a plain file server leaves the marker
 
@@ -366,6 +458,7 @@
       results.classList.add("is-loading");
       fetchResults(action, p, ctl && ctl.signal).then(function (r) {
         if (mine !== seq) return;
+        if (r.busy) { results.classList.remove("is-loading"); put(note, message("search-error", BUSY, retry)); return; } // results kept
         if (r.ok) { put(note); show(r.frag, p, how, then); }
         else { results.classList.remove("is-loading"); put(note, r.frag); } // the server's message; results kept
       }).catch(function (err) {
@@ -392,6 +485,8 @@
       if (wasOpen && (d = $(".facets", results))) d.open = true;
       current = p;
       if (how) window.history[how + "State"](null, "", "?" + p);
+      var q = (p.get("q") || "").trim().replace(/\s+/g, " ");
+      doc.title = q ? q + " – " + baseTitle : baseTitle;
       var c = $(".result-count", results);
       status.textContent = c ? plural(+c.getAttribute("data-total"), "result") : "";
       if (then) then();
@@ -417,11 +512,36 @@
     }
 
     input.addEventListener("input", function () { clearTimeout(timer); timer = setTimeout(typed, 200); settle.later(input.value); });
-    input.addEventListener("keydown", function (ev) { if (ev.key === "Escape") ev.preventDefault(); });
+    // The arrow keys move through the results' titles (and the answer's
+    // questions), from the box down; Escape goes back to the box.
+    function links() { return $all(".hits > li > a:first-child, .answer-questions > li > a:first-child", results); }
+    input.addEventListener("keydown", function (ev) {
+      if (ev.key === "Escape") ev.preventDefault();
+      else if (ev.key === "ArrowDown" && links().length) { ev.preventDefault(); links()[0].focus(); }
+    });
+    results.addEventListener("keydown", function (ev) {
+      var l = links(), i = l.indexOf(doc.activeElement), k = ev.key;
+      if (k === "Escape") { ev.preventDefault(); input.focus(); }
+      else if (i < 0 || ev.altKey || ev.ctrlKey || ev.metaKey) return;
+      else if (k === "ArrowDown" && i < l.length - 1) { ev.preventDefault(); l[i + 1].focus(); }
+      else if (k === "ArrowUp") { ev.preventDefault(); (i > 0 ? l[i - 1] : input).focus(); }
+    });
     form.addEventListener("submit", function (ev) { ev.preventDefault(); typed(); settle.now(input.value); });
     results.addEventListener("click", function (ev) {
       var a = ev.target.closest("a"), li = a && a.closest(".hits > li");
       if (!a || ev.button || ev.metaKey || ev.ctrlKey || ev.shiftKey || ev.altKey) return;
+      if (a.hasAttribute("data-meeting-hit") && a.closest(".answer")) {
+        // The answer's questions: meeting mode through the situation's questions.
+        var ans = a.closest(".answer"), title = $(".answer-title", ans), id = qid(a.getAttribute("href"));
+        var three = $all(".answer-questions > li > a:first-child", ans).map(function (x) {
+          return { id: qid(x.getAttribute("href")), text: x.textContent.trim(), why: "", meta: title.textContent.trim() };
+        });
+        ev.preventDefault();
+        situationAt(title.getAttribute("href")).then(function (list) {
+          meetingIn(list, id, function () { meetingIn(three, id, function () {}); });
+        }, function () { meetingIn(three, id, function () {}); });
+        return;
+      }
       if (a.hasAttribute("data-meeting-hit")) {
         var qs = $all(".hits > li.hit-question", results);
         ev.preventDefault();
@@ -456,7 +576,8 @@
     if (current.get("q") && !$(".result-count, .search-error", results)) load(current); // a plain file server
   }
 
-  // ---- A question's own page: meeting mode through its technique's questions.
+  // ---- A question's own page: meeting mode through the questions of the
+  // situation it was reached from, or else of its technique.
   function questionPage(card) {
     var button = $("[data-meeting-open]", card), copier = $("[data-copy]", card);
     if (copier) copier.addEventListener("click", function () { copy(copier.getAttribute("data-copy"), copier); });
@@ -464,12 +585,17 @@
     button.addEventListener("click", function () {
       var here = { text: $("[data-question-text]", card).textContent.trim(), why: card.getAttribute("data-why"), meta: card.getAttribute("data-technique-title") };
       var technique = card.getAttribute("data-technique"), id = card.getAttribute("data-qid");
-      questions().then(function (all) {
-        var same = all.filter(function (q) { return q.technique === technique; });
-        var i = same.map(function (q) { return q.id; }).indexOf(id);
-        if (i < 0) throw new Error("not listed");
-        meeting(same.map(function (q) { return { text: q.text, why: q.why, meta: here.meta }; }), i);
-      }).catch(function () { meeting([here], 0); });
+      function byTechnique() {
+        questions().then(function (all) {
+          var same = all.filter(function (q) { return q.technique === technique; });
+          var i = same.map(function (q) { return q.id; }).indexOf(id);
+          if (i < 0) throw new Error("not listed");
+          meeting(same.map(function (q) { return { text: q.text, why: q.why, meta: here.meta }; }), i);
+        }).catch(function () { meeting([here], 0); });
+      }
+      var from = situationOf(doc.referrer);
+      if (!from) { byTechnique(); return; }
+      situationAt(from).then(function (list) { meetingIn(list, id, byTechnique); }, byTechnique);
     });
     if (window.location.hash === "#meeting") button.click();
   }
@@ -493,6 +619,10 @@
       else dropdown(form);
     });
     $all("[data-question-card]").forEach(questionPage);
+    // A situation's page: meeting mode through its questions, in the page's order.
+    $all(".situation [data-meeting-open]").forEach(function (b) {
+      b.addEventListener("click", function () { meeting(situationQuestions(doc), 0); });
+    });
     $all("[data-print]").forEach(function (b) { b.addEventListener("click", function () { window.print(); }); });
   }
   if (doc.readyState === "loading") doc.addEventListener("DOMContentLoaded", init);
