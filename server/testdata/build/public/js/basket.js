@@ -1,7 +1,7 @@
 // The basket: questions picked with "Add to basket", kept in this browser
 // (localStorage), printed as cut-out cards or as one list from /basket/?ids=...
 // Plain JavaScript, no dependencies, no inline styles (the site's Content-Security-
-// Policy allows neither). Without this file nothing breaks: the buttons stay hidden,
+// Policy allows neither). Without JavaScript the buttons are not shown (assets/css/noscript.css),
 // and /basket/?ids=a,b,c is answered by the server with those cards.
 (function () {
   "use strict";
@@ -98,7 +98,8 @@
     });
   }
 
-  // A question's own page gets the button beside Copy and Meeting mode.
+  // A question's own page has the button beside Copy and Meeting mode (its
+  // template puts it there, so nothing moves); an older page gets it here.
   function bindQuestionPage(card) {
     var actions = $(".card-actions", card);
     var id = card.getAttribute("data-qid");
@@ -162,7 +163,7 @@
     var input = el("input", { id: "basket-share", type: "text", readonly: "", value: share, "data-basket-share": "" });
     var copyBtn = el("button", { type: "button", "class": "secondary" }, ["Copy link"]);
     copyBtn.addEventListener("click", function () {
-      function done() { copyBtn.textContent = "Copied"; setTimeout(function () { copyBtn.textContent = "Copy link"; }, 1500); }
+      function done() { copyBtn.textContent = "Copied"; announce("Copied the basket's link."); setTimeout(function () { copyBtn.textContent = "Copy link"; }, 1500); }
       if (navigator.clipboard && window.isSecureContext) {
         navigator.clipboard.writeText(share).then(done, function () { input.select(); try { document.execCommand("copy"); } catch (e) { /* selected: the user can copy */ } done(); });
       } else { input.focus(); input.select(); try { document.execCommand("copy"); } catch (e) { /* selected */ } done(); }
