@@ -27,7 +27,7 @@ import (
 const tablesFile = "playbook.tables"
 
 // tablesMagic names the format; a change of layout changes it.
-const tablesMagic = "buyin-search-tables 2\n"
+const tablesMagic = "buyin-search-tables 3\n"
 
 // tables is the in-memory form, the same whether made by analysing documents
 // (analyse) or read from the file (decodeTables).
@@ -404,6 +404,12 @@ func (t *tables) encode() []byte {
 		for _, s := range doc.Situations {
 			e.str(s.Title)
 		}
+		e.uint(len(doc.AskFirst))
+		for _, q := range doc.AskFirst {
+			e.str(q.ID)
+			e.str(q.Text)
+			e.str(q.URL)
+		}
 		e.uint(len(dd.titleWords))
 		prev := uint32(0)
 		for _, w := range dd.titleWords {
@@ -500,6 +506,12 @@ func decodeTables(data []byte) (*tables, error) {
 			doc.Situations = make([]Situation, ns)
 			for j := range doc.Situations {
 				doc.Situations[j].Title = d.str()
+			}
+		}
+		if nq := d.count(3); nq > 0 {
+			doc.AskFirst = make([]Question, nq)
+			for j := range doc.AskFirst {
+				doc.AskFirst[j] = Question{ID: d.str(), Text: d.str(), URL: d.str()}
 			}
 		}
 		if nt := d.count(1); nt > 0 {
