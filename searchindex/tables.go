@@ -598,6 +598,11 @@ func (d *decoder) fail(what string) {
 }
 
 func (d *decoder) uint() int {
+	// Most numbers are one byte (highlighting reads thousands).
+	if d.i < len(d.s) && d.s[d.i] < 0x80 {
+		d.i++
+		return int(d.s[d.i-1])
+	}
 	var v uint64
 	for shift := 0; shift < 64; shift += 7 {
 		if d.i >= len(d.s) {
