@@ -16,8 +16,9 @@ import (
 // positions of their words, the dictionary. They come from analysing every
 // document, which grows with the corpus; so the build does it once and writes
 // the tables into the index directory (tablesFile), and opening an index reads
-// that file in one pass instead of analysing again. Bleve's index is still what
-// finds the candidates.
+// that file in one pass instead of analysing again. Bleve's index, built from
+// the same analysis, is what an update starts from and what opening checks
+// the tables against.
 //
 // The file is the magic line, the payload and a CRC-32 of the payload. The
 // payload is a table of the distinct strings, then varints, little-endian
