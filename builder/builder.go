@@ -32,6 +32,10 @@ type Config struct {
 	// only the documents that changed (searchindex.Update): for an author's
 	// edits under serve -watch.
 	Incremental bool
+	// Analyses, when not nil, keeps each document's analysis from one build
+	// to the next, so that only the documents that changed are analysed
+	// again: give the same one to every build of a serve -watch.
+	Analyses *searchindex.Analyses
 }
 
 // Result describes a published build.
@@ -105,7 +109,7 @@ func render(ctx context.Context, cfg Config, st *buildstore.Staging) (Result, er
 	if err != nil {
 		return Result{}, err
 	}
-	opts := searchindex.BuildOptions{Synonyms: cfg.Synonyms}
+	opts := searchindex.BuildOptions{Synonyms: cfg.Synonyms, Analyses: cfg.Analyses}
 	changed := len(docs)
 	if prev, err := cfg.Store.Current(); cfg.Incremental && err == nil {
 		changed, err = searchindex.Update(ctx, prev.Index(), st.Index(), docs, opts)
