@@ -37,6 +37,10 @@ type Config struct {
 	// Verify opens a staged build the way a server will serve it, and probes
 	// it (server.Check). A build it refuses is not published. Nil skips it.
 	Verify func(buildstore.Build) error
+	// Analyses, when not nil, keeps each document's analysis from one build
+	// to the next, so that only the documents that changed are analysed
+	// again: give the same one to every build of a serve -watch.
+	Analyses *searchindex.Analyses
 }
 
 // Result describes a published build.
@@ -121,7 +125,7 @@ func render(ctx context.Context, cfg Config, st *buildstore.Staging) (Result, er
 	if err != nil {
 		return Result{}, err
 	}
-	opts := searchindex.BuildOptions{Synonyms: cfg.Synonyms}
+	opts := searchindex.BuildOptions{Synonyms: cfg.Synonyms, Analyses: cfg.Analyses}
 	changed := len(docs)
 	if prev, err := cfg.Store.Current(); cfg.Incremental && err == nil {
 		changed, err = searchindex.Update(ctx, prev.Index(), st.Index(), docs, opts)

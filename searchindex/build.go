@@ -23,6 +23,10 @@ const batchSize = 1000
 type BuildOptions struct {
 	// Synonyms are groups of words and phrases that mean the same thing.
 	Synonyms [][]string
+	// Analyses, when not nil, remembers each document's analysis for the next
+	// build and reuses those of the documents that did not change (see
+	// Analyses). It is not kept in the index.
+	Analyses *Analyses
 }
 
 // Build writes docs into a new index at path, which must not exist yet: an index
@@ -43,7 +47,11 @@ func Build(ctx context.Context, path string, docs []Document, opts BuildOptions)
 	if err != nil {
 		return fmt.Errorf("creating index %s: %w", path, err)
 	}
-	x := analyseDocs(docs, opts.Synonyms)
+	x, err := analyseDocs(docs, opts.Synonyms, opts.Analyses)
+	if err != nil {
+		bi.Close()
+		return fmt.Errorf("analysing documents: %w", err)
+	}
 	if _, err := indexAll(ctx, bi, x, docs, opts, nil); err != nil {
 		bi.Close()
 		return err
@@ -77,7 +85,11 @@ func Update(ctx context.Context, prev, path string, docs []Document, opts BuildO
 	if err != nil {
 		return 0, fmt.Errorf("opening copied index %s: %w", path, err)
 	}
-	x := analyseDocs(docs, opts.Synonyms)
+	x, err := analyseDocs(docs, opts.Synonyms, opts.Analyses)
+	if err != nil {
+		bi.Close()
+		return 0, fmt.Errorf("analysing documents: %w", err)
+	}
 	n, err := indexAll(ctx, bi, x, docs, opts, old)
 	if err != nil {
 		bi.Close()
@@ -187,11 +199,11 @@ func indexAll(ctx context.Context, bi bleve.Index, x *analysis, docs []Document,
 		if err := ctx.Err(); err != nil {
 			return 0, fmt.Errorf("building index: %w", err)
 		}
-		fields, err := bleveFields(d, x.docs[i].text)
+		fields, err := bleveFields(d, x.docs[i].stored, x.docs[i].text)
 		if err != nil {
 			return 0, fmt.Errorf("indexing %s: %w", d.ID, err)
 		}
-		if stored, ok := old[d.ID]; ok && stored == fields[storedField] {
+		if stored, ok := old[d.ID]; ok && stored == x.docs[i].stored {
 			delete(old, d.ID)
 			continue // unchanged
 		}
@@ -277,21 +289,17 @@ func (c *stemCache) tokensOf(d Document) docTokens {
 // ranking's tables both come from it, so they agree.
 func (c *stemCache) terms(dt docTokens, typ string, dict *dictionaryBuilder) (title, phrases, text []string) {
 	title = c.a.termsOf(dt.title)
-	all := append([]token(nil), dt.title...)
 	for _, pt := range dt.phrases {
-		all = append(all, pt...)
 		phrases = append(phrases, c.a.termsOf(pt)...)
 	}
 	phrases = uniqueTerms(phrases)
 
-	all = append(all, dt.body...)
 	text = append(append([]string(nil), title...), phrases...)
 	text = append(text, c.a.termsOf(dt.page)...)
 	text = append(text, c.a.termsOf(dt.body)...)
 	var situations []string
 	for _, st := range dt.situations {
 		for _, pt := range st {
-			all = append(all, pt...)
 			situations = append(situations, c.a.termsOf(pt)...)
 		}
 	}
@@ -300,20 +308,33 @@ func (c *stemCache) terms(dt docTokens, typ string, dict *dictionaryBuilder) (ti
 		text = append(text, c.a.stem(w))
 	}
 	if dict != nil {
-		dict.add(all)
+		dict.add(dt.words())
 	}
 	return title, phrases, text
 }
 
-// bleveFields returns what Bleve indexes for d, whose terms are text.
-func bleveFields(d Document, text []string) (map[string]interface{}, error) {
-	stored, err := json.Marshal(d)
-	if err != nil {
-		return nil, err
+// words are the tokens the dictionary counts: title, phrases, body and
+// situations (a section's page title is its page's).
+func (dt *docTokens) words() []token {
+	all := append([]token(nil), dt.title...)
+	for _, pt := range dt.phrases {
+		all = append(all, pt...)
 	}
+	all = append(all, dt.body...)
+	for _, st := range dt.situations {
+		for _, pt := range st {
+			all = append(all, pt...)
+		}
+	}
+	return all
+}
+
+// bleveFields returns what Bleve indexes for d, whose stored copy is stored
+// and whose terms are text.
+func bleveFields(d Document, stored string, text []string) (map[string]interface{}, error) {
 	f := map[string]interface{}{
 		textField:   fieldText(text),
-		storedField: string(stored),
+		storedField: stored,
 		"type":      d.Type,
 	}
 	if len(d.Stage) > 0 {

@@ -69,3 +69,10 @@ func reanalyse(bi bleve.Index) (*tables, error) {
 
 // TablesFile is the name of the tables' file in an index directory.
 const TablesFile = tablesFile
+
+// Len returns the number of documents whose analysis a holds.
+func (a *Analyses) Len() int {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return len(a.byDoc)
+}

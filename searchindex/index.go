@@ -35,15 +35,6 @@ type Index struct {
 	scratch sync.Pool
 }
 
-// docOf returns the document Bleve numbers n, and its index in docs, if any.
-func (ix *Index) docOf(n uint64) (*docData, int, bool) {
-	if n >= uint64(len(ix.byInternal)) || ix.byInternal[n] < 0 {
-		return nil, 0, false
-	}
-	i := ix.byInternal[n]
-	return &ix.docs[i], int(i), true
-}
-
 // facet returns the document's values of facetFields[f].
 func (dd *docData) facet(f int) []string {
 	switch facetFields[f] {

@@ -28,9 +28,11 @@ func checkQuery(q Query) error {
 	return nil
 }
 
-// Search answers q with one scored query: every document with any searched term
-// is a candidate, ranked as rank.go describes. The search runs under the index's
-// timeout, whatever the caller's context allows.
+// Search answers q: every document with any searched term is a candidate,
+// ranked as rank.go describes. The search runs under the index's timeout,
+// whatever the caller's context allows; its work is bounded by the plan's
+// limits, so it is not interrupted, but a search that ends past the deadline
+// (or after the caller gave up) is ErrTimeout.
 func (ix *Index) Search(ctx context.Context, q Query) (*Result, error) {
 	start := time.Now()
 	if err := checkQuery(q); err != nil {

@@ -2,7 +2,7 @@ package searchindex
 
 import (
 	"html"
-	"sort"
+	"slices"
 	"strings"
 	"unicode/utf8"
 )
@@ -135,8 +135,10 @@ func allTrue(bs []bool) bool {
 	return true
 }
 
+// mergeSpans sorts spans by start and joins those that overlap. Spans that
+// start together are joined whatever their order, so any sort will do.
 func mergeSpans(spans []span) []span {
-	sort.Slice(spans, func(i, j int) bool { return spans[i].start < spans[j].start })
+	slices.SortFunc(spans, func(a, b span) int { return a.start - b.start })
 	var merged []span
 	for _, s := range spans {
 		if n := len(merged); n > 0 && s.start <= merged[n-1].end {

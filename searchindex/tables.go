@@ -2,12 +2,14 @@ package searchindex
 
 import (
 	"encoding/binary"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"hash/crc32"
 	"math"
 	"slices"
 	"strings"
+	"sync"
 	"unsafe"
 )
 
@@ -16,8 +18,9 @@ import (
 // positions of their words, the dictionary. They come from analysing every
 // document, which grows with the corpus; so the build does it once and writes
 // the tables into the index directory (tablesFile), and opening an index reads
-// that file in one pass instead of analysing again. Bleve's index is still what
-// finds the candidates.
+// that file in one pass instead of analysing again. Bleve's index, built from
+// the same analysis, is what an update starts from and what opening checks
+// the tables against.
 //
 // The file is the magic line, the payload and a CRC-32 of the payload. The
 // payload is a table of the distinct strings, then varints, little-endian
@@ -106,32 +109,84 @@ type analysis struct {
 	dict *dictionaryBuilder
 }
 
-// analysed is one document's analysis.
+// analysed is one document's analysis. It is not changed once made, so
+// that Analyses can hand it to the next build.
 type analysed struct {
+	stored               string // the document as Bleve stores it (JSON)
 	dt                   docTokens
 	title, phrases, text []string
 	titleWords           []string
 }
 
-// analyseDocs analyses docs with the synonyms the index is built with.
-func analyseDocs(docs []Document, synonyms [][]string) *analysis {
+// Analyses remembers the analysis of every document of the last build, by
+// the document's stored copy: under serve -watch an author's edit changes a
+// document or two, and the next build analyses only those. It is kept for
+// one set of synonyms; other synonyms change every document's terms, and
+// the next build analyses everything. It is safe for concurrent use.
+type Analyses struct {
+	mu       sync.Mutex
+	synonyms string
+	byDoc    map[string]*analysed
+}
+
+// NewAnalyses returns an empty Analyses.
+func NewAnalyses() *Analyses { return &Analyses{} }
+
+// analyseDocs analyses docs with the synonyms the index is built with,
+// reusing and then updating cache unless it is nil.
+func analyseDocs(docs []Document, synonyms [][]string, cache *Analyses) (*analysis, error) {
 	an := newAnalyzer(synonyms)
 	sc := newStemCache(an)
 	x := &analysis{an: an, docs: make([]analysed, len(docs)), dict: newDictionaryBuilder()}
+	var prev, next map[string]*analysed
+	key := ""
+	if cache != nil {
+		b, err := json.Marshal(synonyms)
+		if err != nil {
+			return nil, err
+		}
+		key = string(b)
+		cache.mu.Lock()
+		defer cache.mu.Unlock()
+		if cache.synonyms == key {
+			prev = cache.byDoc
+		}
+		next = make(map[string]*analysed, len(docs))
+	}
 	for i, d := range docs {
-		dt := sc.tokensOf(d)
-		title, phrases, text := sc.terms(dt, d.Type, x.dict)
-		x.docs[i] = analysed{dt: dt, title: title, phrases: phrases, text: text,
-			titleWords: surfaceTerms(append([][]token{dt.title}, dt.phrases...))}
+		b, err := json.Marshal(d)
+		if err != nil {
+			return nil, fmt.Errorf("document %s: %w", d.ID, err)
+		}
+		stored := string(b)
+		if a, ok := prev[stored]; ok {
+			x.docs[i] = *a
+			x.dict.add(a.dt.words())
+		} else {
+			dt := sc.tokensOf(d)
+			title, phrases, text := sc.terms(dt, d.Type, x.dict)
+			x.docs[i] = analysed{stored: stored, dt: dt, title: title, phrases: phrases, text: text,
+				titleWords: surfaceTerms(append([][]token{dt.title}, dt.phrases...))}
+		}
+		if next != nil {
+			next[stored] = &x.docs[i]
+		}
 	}
 	x.dict.addKnown(an.synonyms.words, an)
-	return x
+	if cache != nil {
+		cache.synonyms, cache.byDoc = key, next
+	}
+	return x, nil
 }
 
 // analyse makes the tables of docs; internal[i] is the number Bleve gave
 // docs[i]. Tests call it to analyse a stored index again.
 func analyse(docs []Document, internal []uint64, synonyms [][]string) (*tables, error) {
-	return analyseDocs(docs, synonyms).tables(docs, internal, synonyms)
+	x, err := analyseDocs(docs, synonyms, nil)
+	if err != nil {
+		return nil, err
+	}
+	return x.tables(docs, internal, synonyms)
 }
 
 // tables makes the tables of the documents analysed, docs, once Bleve has
@@ -610,6 +665,11 @@ func (d *decoder) fail(what string) {
 }
 
 func (d *decoder) uint() int {
+	// Most numbers are one byte (highlighting reads thousands).
+	if d.i < len(d.s) && d.s[d.i] < 0x80 {
+		d.i++
+		return int(d.s[d.i-1])
+	}
 	var v uint64
 	for shift := 0; shift < 64; shift += 7 {
 		if d.i >= len(d.s) {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -121,5 +122,64 @@ func TestOpenRefusesBadTables(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// TestUpdateWithAnalysesGivesTheSameResults updates an index twice under one
+// Analyses, as serve -watch does, and checks that the second update, which
+// reuses the analysis of every document but the one edited, searches exactly
+// like an update that analysed everything.
+func TestUpdateWithAnalysesGivesTheSameResults(t *testing.T) {
+	qs, err := queryset.Load("../cmd/indexer/testdata/relevance.toml")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, prev := mustOpen(t, testDocs)
+	cache := searchindex.NewAnalyses()
+	opts := searchindex.BuildOptions{Synonyms: testSynonyms, Analyses: cache}
+	first := filepath.Join(t.TempDir(), "first")
+	if _, err := searchindex.Update(context.Background(), prev, first, testDocs, opts); err != nil {
+		t.Fatal(err)
+	}
+	if got, want := cache.Len(), len(testDocs); got != want {
+		t.Fatalf("the cache holds %d analyses, want %d", got, want)
+	}
+	edited := slices.Clone(testDocs)
+	edited[1].Body += " The zeppelin helps."
+	warm, cold := filepath.Join(t.TempDir(), "warm"), filepath.Join(t.TempDir(), "cold")
+	if _, err := searchindex.Update(context.Background(), first, warm, edited, opts); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := searchindex.Update(context.Background(), first, cold, edited, searchindex.BuildOptions{Synonyms: testSynonyms}); err != nil {
+		t.Fatal(err)
+	}
+	// Other synonyms: everything is analysed again, and the results follow them.
+	other := filepath.Join(t.TempDir(), "other")
+	if _, err := searchindex.Update(context.Background(), first, other, edited, searchindex.BuildOptions{Analyses: cache}); err != nil {
+		t.Fatal(err)
+	}
+	open := func(path string) *searchindex.Index {
+		ix, err := searchindex.Open(path, searchindex.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Cleanup(func() { ix.Close() })
+		return ix
+	}
+	w, c, o := open(warm), open(cold), open(other)
+	differ := 0
+	for _, s := range append(queryset.Mix(qs), queryset.Search{Text: "zeppelin "}) {
+		q := searchindex.Query{Text: s.Text, Filters: s.Filters, Size: 10, Facets: true}
+		if got, want := answer(t, w, q), answer(t, c, q); got != want {
+			if differ++; differ <= 3 {
+				t.Errorf("%+v:\n got %s\nwant %s", q, got, want)
+			}
+		}
+	}
+	if r, err := w.Search(context.Background(), searchindex.Query{Text: "zeppelin ", Size: 3}); err != nil || len(r.Hits) == 0 || r.Hits[0].ID != edited[1].ID {
+		t.Errorf("the edit is not found after the update: %v", err)
+	}
+	if r, _ := o.Search(context.Background(), searchindex.Query{Text: "pushback ", Size: 3}); r != nil && len(r.Hits) > 0 {
+		t.Errorf("without synonyms, pushback still finds %s: the cache outlived its synonyms", r.Hits[0].ID)
 	}
 }

@@ -43,6 +43,7 @@ import (
 	"github.com/buyin/playbook/builder"
 	"github.com/buyin/playbook/internal/buildstore"
 	"github.com/buyin/playbook/playbook"
+	"github.com/buyin/playbook/searchindex"
 	"github.com/buyin/playbook/server"
 	"github.com/buyin/playbook/settings"
 	"github.com/buyin/playbook/watch"
@@ -181,10 +182,16 @@ func run(ctx context.Context, cmd string, args []string, stderr io.Writer) error
 	case "builds":
 		return listBuilds(store, s.KeepBuilds, os.Stdout)
 	case "build":
-		return build(ctx, root, store, s)
+		return build(ctx, root, store, s, nil)
+	}
+	// Under -watch, each build keeps its documents' analysis for the next,
+	// which analyses only the documents an edit changed.
+	var analyses *searchindex.Analyses
+	if o.watch {
+		analyses = searchindex.NewAnalyses()
 	}
 	if !o.noBuild {
-		if err := build(ctx, root, store, s); err != nil {
+		if err := build(ctx, root, store, s, analyses); err != nil {
 			return err
 		}
 	}
@@ -195,7 +202,7 @@ func run(ctx context.Context, cmd string, args []string, stderr io.Writer) error
 			if err != nil {
 				return builder.Result{}, err
 			}
-			res, err := builder.Build(ctx, builder.Config{Root: root, Store: store, Synonyms: s.Synonyms, Keep: s.KeepBuilds, Incremental: true, Verify: server.Check})
+			res, err := builder.Build(ctx, builder.Config{Root: root, Store: store, Synonyms: s.Synonyms, Keep: s.KeepBuilds, Incremental: true, Analyses: analyses, Verify: server.Check})
 			return res, err
 		}
 	}
@@ -276,8 +283,8 @@ func check(root string, stderr io.Writer) error {
 	return nil
 }
 
-func build(ctx context.Context, root string, store *buildstore.Store, s settings.Search) error {
-	res, err := builder.Build(ctx, builder.Config{Root: root, Store: store, Synonyms: s.Synonyms, Keep: s.KeepBuilds, Verify: server.Check})
+func build(ctx context.Context, root string, store *buildstore.Store, s settings.Search, analyses *searchindex.Analyses) error {
+	res, err := builder.Build(ctx, builder.Config{Root: root, Store: store, Synonyms: s.Synonyms, Keep: s.KeepBuilds, Analyses: analyses, Verify: server.Check})
 	if err != nil && res.ID == "" {
 		return err
 	}

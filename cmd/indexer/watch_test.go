@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -55,7 +56,7 @@ func TestServeWatch(t *testing.T) {
 		defer res.Body.Close()
 		var r searchindex.Result
 		json.NewDecoder(res.Body).Decode(&r)
-		return len(r.Hits) > 0 && strings.Contains(strings.ToLower(r.Hits[0].Title), "zeppelin")
+		return len(r.Hits) > 0 && strings.Contains(strings.ToLower(r.Hits[0].Title), text)
 	}
 	if found("zeppelin") {
 		t.Fatal("the new question is found before it is written")
@@ -66,14 +67,21 @@ func TestServeWatch(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	added := string(orig) + "\n[[question]]\nid = \"watch-zeppelin\"\ntext = \"Would a zeppelin get this idea off the ground?\"\n" +
-		"why = \"A test question.\"\nstage = [\"getting-unstuck\"]\naudience = [\"peers\"]\ntechnique = \"golden-question\"\nsituations = [\"im-stuck\"]\nsource = \"house\"\n"
-	start := time.Now()
-	if err := os.WriteFile(bank, []byte(added), 0o644); err != nil {
-		t.Fatal(err)
+	// Three edits, each a new question, timed from the write to the first
+	// search that finds it (the time is logged, not asserted: see BENCHMARKS.md).
+	added := string(orig)
+	var took []time.Duration
+	for _, word := range []string{"zeppelin", "dirigible", "airship"} {
+		added += "\n[[question]]\nid = \"watch-" + word + "\"\ntext = \"Would a " + word + " get this idea off the ground?\"\n" +
+			"why = \"A test question.\"\nstage = [\"getting-unstuck\"]\naudience = [\"peers\"]\ntechnique = \"golden-question\"\nsituations = [\"im-stuck\"]\nsource = \"house\"\n"
+		start := time.Now()
+		if err := os.WriteFile(bank, []byte(added), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		waitFor(t, "the new question in search", func() bool { return found(word) })
+		took = append(took, time.Since(start).Round(time.Millisecond))
 	}
-	waitFor(t, "the new question in search", func() bool { return found("zeppelin") })
-	t.Logf("edit searchable after %v", time.Since(start).Round(time.Millisecond))
+	t.Logf("edit searchable after %v (median %v)", took, slices.Sorted(slices.Values(took))[1])
 
 	// A broken edit: the last good build keeps serving, and pages say why.
 	if err := os.WriteFile(bank, []byte(added+"\n[[question]]\nid = \"broken\"\n"), 0o644); err != nil {

@@ -95,7 +95,7 @@ func run(base, levels string, dur time.Duration, queriesFile string, pid int) er
 	}
 	health := []string{strings.TrimRight(base, "/") + "/healthz"}
 	fmt.Printf("%d distinct searches; %v per run\n\n", len(searchURLs), dur)
-	fmt.Printf("%-5s %-8s %9s %8s %8s %8s %8s %7s %7s\n", "conc", "target", "ok/s", "p50 ms", "p95 ms", "p99 ms", "errors", "shed", "5xx")
+	fmt.Printf("%-5s %-8s %9s %9s %8s %8s %8s %8s %7s %7s\n", "conc", "target", "ok", "ok/s", "p50 ms", "p95 ms", "p99 ms", "errors", "shed", "5xx")
 	for _, c := range cs {
 		h := load(health, c, dur)
 		s := load(searchURLs, c, dur)
@@ -103,9 +103,9 @@ func run(base, levels string, dur time.Duration, queriesFile string, pid int) er
 			name string
 			st   stats
 		}{{"healthz", h}, {"search", s}} {
-			fmt.Printf("%-5d %-8s %9.0f %8.2f %8.2f %8.2f %8d %7d %7d\n", c, r.name, r.st.rps, r.st.p(50), r.st.p(95), r.st.p(99), r.st.errors, r.st.shed, r.st.status5xx)
+			fmt.Printf("%-5d %-8s %9d %9.0f %8.2f %8.2f %8.2f %8d %7d %7d\n", c, r.name, len(r.st.lat), r.st.rps, r.st.p(50), r.st.p(95), r.st.p(99), r.st.errors, r.st.shed, r.st.status5xx)
 		}
-		fmt.Printf("%-5d search/healthz throughput: %.1f%%\n\n", c, 100*s.rps/h.rps)
+		fmt.Printf("%-5d search/healthz throughput (answers 200 only): %.1f%%\n\n", c, 100*s.rps/h.rps)
 	}
 	if pid > 0 {
 		if rss, hwm, err := memory(pid); err == nil {

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -34,3 +35,21 @@ func TestPercentiles(t *testing.T) {
 }
 
 func timeDuration(i int) time.Duration { return time.Duration(i) }
+
+// TestColdStartRefuses checks that -start reports a command that does not
+// serve, rather than waiting or printing a time.
+func TestColdStartRefuses(t *testing.T) {
+	tests := []struct{ name, command, want string }{
+		{"no command", "  ", "no command"},
+		{"exits at once", "true", "exited before answering"},
+		{"not a program", "/nonexistent/server", "starting"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := coldStart("http://127.0.0.1:1", tt.command, 1)
+			if err == nil || !strings.Contains(err.Error(), tt.want) {
+				t.Errorf("coldStart(%q) = %v, want an error saying %q", tt.command, err, tt.want)
+			}
+		})
+	}
+}

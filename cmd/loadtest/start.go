@@ -81,7 +81,6 @@ func startOnce(client *http.Client, probe string, args []string) (time.Duration,
 
 func ms(d time.Duration) float64 { return float64(d.Microseconds()) / 1000 }
 
-
 // serveEmpty answers every request with 200 and nothing else: the fastest a
 // process can start and answer on this machine.
 func serveEmpty(addr string) error {
