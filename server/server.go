@@ -164,13 +164,13 @@ func (s *Server) BuildID() string { return s.builds.id() }
 
 // TuneMemory readies the process's memory for serving, and is for a command
 // to call once before Open: the garbage that start-up left (package
-// initialisers, opening the index) is given back to the system, and the
-// collector runs more often, since a search allocates tens of kilobytes and
-// keeps none of it, which holds the resident size near the live heap.
+// initialisers, opening the index) is given back to the system. The collector
+// keeps Go's default pace (GOGC 100): a search allocates about 21 kB now, and
+// collecting twice as often (GOGC 50) cost a fifth of the searches a second
+// to save 2-3 MB on the playbook and 10 MB at 10,000 questions (BENCHMARKS.md).
 func TuneMemory() {
 	runtime.GC()
 	debug.FreeOSMemory()
-	debug.SetGCPercent(50)
 }
 
 // Open listens on addr (":0" picks a port; see Addr) and serves in the
