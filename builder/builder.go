@@ -93,11 +93,14 @@ func Build(ctx context.Context, cfg Config) (Result, error) {
 	}
 	res.Phases["validate"] = validated
 	b, err := st.Publish("build")
-	if err != nil {
+	if err != nil && b.ID == "" {
 		st.Discard()
 		return Result{}, diskFull(err, cfg.Store)
 	}
 	res.Build, res.ID = b, b.ID
+	if err != nil {
+		return res, err // published, but the journal was not written
+	}
 	if err := prune(cfg.Store, cfg.Keep, b.ID); err != nil {
 		// The new build is served; failing to tidy old ones is not a failed build.
 		return res, err

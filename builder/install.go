@@ -62,10 +62,20 @@ func Install(ctx context.Context, store *buildstore.Store, src string, keep int,
 		st.Discard()
 		return Result{}, fmt.Errorf("build %s from %s refused, nothing changed: %w", info.ID, src, err)
 	}
+	// The manifest checked is the one read before copying: the copy's own
+	// must be the same (SRC was not rewritten while it was copied).
+	if copied, err := ReadInfo(st.Build()); err != nil || copied.ID != info.ID || len(copied.Files) != len(info.Files) {
+		st.Discard()
+		return Result{}, fmt.Errorf("build %s from %s refused, nothing changed: its %s changed while it was copied; copy it again", info.ID, src, InfoFile)
+	}
 	b, err := st.Publish("publish")
-	if err != nil {
+	if err != nil && b.ID == "" {
 		st.Discard()
 		return Result{}, diskFull(err, store)
+	}
+	if err != nil {
+		info.Build = b
+		return info, err // published, but the journal was not written
 	}
 	info.Build = b
 	return info, prune(store, keep, b.ID)

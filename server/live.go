@@ -173,6 +173,9 @@ type builds struct {
 func (bs *builds) acquire() (*build, func()) {
 	for {
 		b := bs.cur.Load()
+		if b == nil {
+			return nil, func() {} // the server has closed
+		}
 		b.mu.RLock()
 		if !b.closed {
 			return b, b.mu.RUnlock
@@ -293,8 +296,14 @@ func fingerprint(b buildstore.Build) string {
 	return sb.String()
 }
 
-// Switch opens b and serves it from now on.
+// Switch opens b and serves it from now on. Once the server is closing it
+// refuses, so that no build is opened that nothing would close.
 func (s *Server) Switch(b buildstore.Build) error {
+	s.switching.Lock()
+	defer s.switching.Unlock()
+	if s.closing {
+		return errors.New("the server is shutting down")
+	}
 	next, err := openBuild(s.cfg.Store, b, s.cfg.SearchTimeout)
 	if err != nil {
 		return err

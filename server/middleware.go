@@ -39,6 +39,11 @@ func (s *Server) withBuild(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		b, release := s.builds.acquire()
 		defer release()
+		if b == nil {
+			w.Header().Set("Retry-After", "1")
+			http.Error(w, "the server is shutting down", http.StatusServiceUnavailable)
+			return
+		}
 		w.Header().Set("X-Build", b.id)
 		if lw, ok := w.(*logWriter); ok {
 			lw.build = b.id

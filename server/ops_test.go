@@ -83,6 +83,20 @@ func TestStartFallsBackToABuildThatOpens(t *testing.T) {
 	}
 }
 
+// TestNoSwitchAfterClose: a rebuild that finishes while the server shuts
+// down must not open a build that nothing would close.
+func TestNoSwitchAfterClose(t *testing.T) {
+	store, first := newStore(t)
+	srv, err := server.New(testConfig(store, io.Discard))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv.Close(time.Second)
+	if err := srv.Switch(first); err == nil {
+		t.Error("Switch after Close succeeded")
+	}
+}
+
 // TestShutdownCutsASlowReader: a client reading a page very slowly must not
 // hold up shutdown past the drain deadline; its request is logged as cut.
 func TestShutdownCutsASlowReader(t *testing.T) {
@@ -150,6 +164,9 @@ func TestGeneratedAnswersFollowTheStaticRules(t *testing.T) {
 	}
 	if api := do(t, "GET", base+"/api/search?q=customer+upset", "Accept-Encoding", "gzip"); api.code != 200 || api.header.Get("Content-Encoding") != "gzip" {
 		t.Errorf("/api/search: %d, encoding %q; want gzip", api.code, api.header.Get("Content-Encoding"))
+	}
+	if r := do(t, "GET", base+"/techniques?utm_source=mail"); r.code != 301 || r.header.Get("Location") != "/techniques/?utm_source=mail" {
+		t.Errorf("redirect to the directory: %d to %q; want 301 keeping the query", r.code, r.header.Get("Location"))
 	}
 	for _, c := range []struct {
 		method, path string

@@ -18,6 +18,7 @@ import (
 	"net/http"
 	"runtime"
 	"runtime/debug"
+	"sync"
 	"sync/atomic"
 	"time"
 
@@ -102,6 +103,10 @@ type Server struct {
 	cut atomic.Bool
 	// inFlight counts requests being answered.
 	inFlight atomic.Int64
+	// switching orders Switch and Close: a switch either finishes before
+	// Close closes the build, or does not start.
+	switching sync.Mutex
+	closing   bool
 
 	srv       *http.Server
 	ln        net.Listener
@@ -223,6 +228,9 @@ func (s *Server) Addr() string {
 // closes the build. Requests cut at the deadline are logged as such; cutting
 // them is the end of a shutdown, not a failure of it.
 func (s *Server) Close(drain time.Duration) error {
+	s.switching.Lock()
+	s.closing = true
+	s.switching.Unlock()
 	if s.srv != nil {
 		s.cancel()
 		ctx, cancel := context.WithTimeout(context.Background(), drain)

@@ -67,7 +67,11 @@ func (s *Server) static() http.Handler {
 		}
 		if info.IsDir() {
 			if !strings.HasSuffix(r.URL.Path, "/") {
-				http.Redirect(w, r, r.URL.Path+"/", http.StatusMovedPermanently)
+				to := r.URL.Path + "/"
+				if r.URL.RawQuery != "" {
+					to += "?" + r.URL.RawQuery
+				}
+				http.Redirect(w, r, to, http.StatusMovedPermanently)
 				return
 			}
 			f.Close()

@@ -61,7 +61,9 @@ func main() {
 
 func run(ctx context.Context, config, builds, addr string, logQueries bool) error {
 	s := settings.Defaults()
-	if _, err := os.Stat(config); err == nil || builds == "" {
+	configSet := false
+	flag.Visit(func(f *flag.Flag) { configSet = configSet || f.Name == "config" })
+	if _, err := os.Stat(config); err == nil || builds == "" || configSet {
 		if s, err = settings.Load(config); err != nil {
 			return err
 		}

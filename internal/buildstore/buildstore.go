@@ -123,15 +123,23 @@ func (s *Store) Lock(ctx context.Context) (unlock func(), err error) {
 }
 
 // Hold takes a shared lock on build b for as long as a server has it open, so
-// that no build or publish in any process removes it. release gives it up.
+// that no build or publish in any process removes it. release gives it up. It
+// waits while a prune or another check has the build locked, then makes sure
+// the directory it locked is still the build (not one renamed away for removal).
 func (s *Store) Hold(b Build) (release func(), err error) {
 	f, err := os.Open(b.Dir)
 	if err != nil {
 		return nil, fmt.Errorf("holding build %s: %w", b.ID, err)
 	}
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_SH|syscall.LOCK_NB); err != nil {
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_SH); err != nil {
 		f.Close()
-		return nil, fmt.Errorf("holding build %s: it is being removed: %w", b.ID, err)
+		return nil, fmt.Errorf("holding build %s: %w", b.ID, err)
+	}
+	locked, err1 := f.Stat()
+	named, err2 := os.Stat(b.Dir)
+	if err1 != nil || err2 != nil || !os.SameFile(locked, named) {
+		f.Close()
+		return nil, fmt.Errorf("holding build %s: it was removed or replaced while being opened", b.ID)
 	}
 	return func() { f.Close() }, nil // closing the last descriptor drops the lock
 }
@@ -194,21 +202,39 @@ func (st *Staging) Build() Build { return Build{ID: st.ID, Dir: st.Dir} }
 
 // Publish moves the build into place and makes it current; how ("build",
 // "publish") goes into the journal. If a build with the same id is already in
-// place, the caller has decided which to keep: the staged copy replaces it.
+// place, the caller has decided which to keep: the staged copy replaces it,
+// unless a server holds it. Once current has moved, Publish returns the build
+// even with an error (the journal could not be written): it is published.
 func (st *Staging) Publish(how string) (Build, error) {
 	final := filepath.Join(st.s.dir, st.ID)
+	var trash string
 	if _, err := os.Lstat(final); err == nil {
-		if err := st.s.remove(st.ID); err != nil {
+		// Out of the way in one rename, so that the id is missing for no
+		// longer than the next rename; deleted once the new copy is in place.
+		unlock, err := st.s.lockForRemoval(st.ID)
+		if err != nil {
+			return Build{}, fmt.Errorf("publishing build %s: replacing the copy in place: %w", st.ID, err)
+		}
+		defer unlock()
+		trash = filepath.Join(st.s.dir, trashPrefix+st.ID)
+		if err := os.Rename(final, trash); err != nil {
 			return Build{}, fmt.Errorf("publishing build %s: replacing the copy in place: %w", st.ID, err)
 		}
 	}
 	if err := os.Rename(st.Dir, final); err != nil {
 		return Build{}, fmt.Errorf("publishing build %s: %w", st.ID, err)
 	}
+	if trash != "" {
+		os.RemoveAll(trash) // what is left goes with the next build's leftovers
+	}
+	b := Build{ID: st.ID, Dir: final}
 	if err := st.s.point(st.ID, how); err != nil {
+		if cur, cerr := st.s.Current(); cerr == nil && cur.ID == st.ID {
+			return b, err
+		}
 		return Build{}, err
 	}
-	return Build{ID: st.ID, Dir: final}, nil
+	return b, nil
 }
 
 // Switch makes the published build id current. The caller must hold the lock.
@@ -442,7 +468,9 @@ func (s *Store) Keeping(keep int) ([]Kept, error) {
 		if i >= len(ids)-keep {
 			k.Reasons = append(k.Reasons, fmt.Sprintf("newest %d", keep))
 		}
-		if s.held(id) {
+		// Only a build with no other reason is probed: the probe locks it for
+		// a moment, and a server opening the current build should not wait.
+		if len(k.Reasons) == 0 && s.held(id) {
 			k.Reasons = append(k.Reasons, "held by a server")
 		}
 		out = append(out, k)
@@ -490,18 +518,29 @@ func (s *Store) Prune(keep int) error {
 	return nil
 }
 
+// lockForRemoval takes an exclusive lock on build id, which fails with
+// ErrHeld while a server holds it; unlock gives it up.
+func (s *Store) lockForRemoval(id string) (unlock func(), err error) {
+	f, err := os.Open(filepath.Join(s.dir, id))
+	if err != nil {
+		return nil, err
+	}
+	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
+		f.Close()
+		return nil, ErrHeld
+	}
+	return func() { f.Close() }, nil
+}
+
 // remove takes build id out of the store unless a server holds it: under an
 // exclusive lock it is renamed out of the list in one step, then deleted.
 func (s *Store) remove(id string) error {
 	dir := filepath.Join(s.dir, id)
-	f, err := os.Open(dir)
+	unlock, err := s.lockForRemoval(id)
 	if err != nil {
 		return fmt.Errorf("removing build %s: %w", id, err)
 	}
-	defer f.Close()
-	if err := syscall.Flock(int(f.Fd()), syscall.LOCK_EX|syscall.LOCK_NB); err != nil {
-		return fmt.Errorf("removing build %s: %w", id, ErrHeld)
-	}
+	defer unlock()
 	trash := filepath.Join(s.dir, trashPrefix+id)
 	if err := os.Rename(dir, trash); err != nil {
 		return fmt.Errorf("removing build %s: %w", id, err)

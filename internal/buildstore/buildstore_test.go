@@ -292,3 +292,39 @@ func TestLockExcludes(t *testing.T) {
 	}
 	unlock2()
 }
+
+// TestHoldWaitsOutAProbe: a server opening a build while pruning or
+// `indexer builds` checks whether it is held must get it, not an error.
+func TestHoldWaitsOutAProbe(t *testing.T) {
+	s := mustOpen(t)
+	old := publish(t, s)
+	publish(t, s)
+	publish(t, s)
+	stop := make(chan struct{})
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+				s.Keeping(1) // probes old, which nothing else keeps
+			}
+		}
+	}()
+	failed := 0
+	for range 2000 {
+		release, err := s.Hold(old)
+		if err != nil {
+			failed++
+			continue
+		}
+		release()
+	}
+	close(stop)
+	<-done
+	if failed > 0 {
+		t.Errorf("Hold failed %d times of 2000 while another process probed the build", failed)
+	}
+}
