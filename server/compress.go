@@ -41,20 +41,11 @@ const minGzip = 1024
 // whole in memory first: these answers are small.
 func (s *Server) compressed(h http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
-		rec := &bufferedWriter{header: http.Header{}}
-		for k, v := range w.Header() {
-			rec.header[k] = v
-		}
-		h.ServeHTTP(rec, r)
+		// The handler sets its headers on w's own: nothing is sent until the
+		// body is known.
 		hd := w.Header()
-		for k := range hd {
-			if _, ok := rec.header[k]; !ok {
-				hd.Del(k)
-			}
-		}
-		for k, v := range rec.header {
-			hd[k] = v
-		}
+		rec := &bufferedWriter{header: hd}
+		h.ServeHTTP(rec, r)
 		code := rec.code
 		if code == 0 {
 			code = http.StatusOK
