@@ -6,6 +6,7 @@ package settings
 import (
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
 	"time"
 
@@ -108,6 +109,36 @@ func Load(path string) (Search, error) {
 	s.Builds = resolve(root, s.Builds)
 	s.GapsFile = resolve(root, s.GapsFile)
 	return s, nil
+}
+
+// LoadForBuilds is Load for the commands that only serve or handle builds
+// (servebuilds, and indexer's rollback, publish and builds): with path "",
+// it takes the defaults, since a replica has builds and no source. builds,
+// when not empty, names the builds directory either way.
+func LoadForBuilds(path, builds string) (Search, error) {
+	s := Defaults()
+	if path != "" {
+		var err error
+		if s, err = Load(path); err != nil {
+			return Search{}, err
+		}
+	} else if builds == "" {
+		return Search{}, errors.New("no config file and no builds directory: give -config FILE or -builds DIR")
+	}
+	if builds != "" {
+		s.Builds = builds
+	}
+	return s, nil
+}
+
+// Optional is path, or "" when it was not given and no such file exists
+// while builds names the builds directory: then LoadForBuilds takes the
+// defaults instead of failing on a file nobody asked for.
+func Optional(path string, given bool, builds string) string {
+	if _, err := os.Stat(path); err != nil && !given && builds != "" {
+		return ""
+	}
+	return path
 }
 
 func (s Search) check() error {

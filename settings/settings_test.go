@@ -84,3 +84,30 @@ func TestGapSettings(t *testing.T) {
 		t.Errorf("gap settings = %v %q %d %d, want true, the absolute path, 5 and 20", s.RecordGaps, s.GapsFile, s.GapsMinCount, s.GapsMaxEntries)
 	}
 }
+
+// TestLoadForBuilds: a replica with builds and no config file starts on the
+// defaults; a config file that was asked for and is missing is an error.
+func TestLoadForBuilds(t *testing.T) {
+	dir := t.TempDir()
+	missing := filepath.Join(dir, "config.toml")
+	for _, c := range []struct {
+		name    string
+		given   bool
+		builds  string
+		wantErr bool
+	}{
+		{"builds alone", false, "/srv/b", false},
+		{"config asked for and missing", true, "/srv/b", true},
+		{"neither", false, "", true},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			s, err := settings.LoadForBuilds(settings.Optional(missing, c.given, c.builds), c.builds)
+			if (err != nil) != c.wantErr {
+				t.Fatalf("err = %v, want error %v", err, c.wantErr)
+			}
+			if err == nil && (s.Builds != c.builds || s.KeepBuilds != settings.Defaults().KeepBuilds) {
+				t.Errorf("settings = %+v, want the defaults with builds %s", s, c.builds)
+			}
+		})
+	}
+}

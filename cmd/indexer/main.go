@@ -213,25 +213,20 @@ func run(ctx context.Context, cmd string, args []string, stderr io.Writer) error
 // (rollback, publish, builds) need none when -builds names the store and
 // -config was not given: a replica has builds and no source.
 func loadSettings(cmd string, o options, fs *flag.FlagSet) (settings.Search, error) {
-	configSet := false
-	fs.Visit(func(f *flag.Flag) { configSet = configSet || f.Name == "config" })
-	storeOnly := cmd == "rollback" || cmd == "publish" || cmd == "builds"
-	if _, err := os.Stat(o.config); err != nil && storeOnly && !configSet && o.builds != "" {
-		s := settings.Defaults()
-		s.Builds = o.builds
-		return s, nil
-	}
-	s, err := settings.Load(o.config)
-	if err != nil {
-		if storeOnly && o.builds == "" {
-			err = fmt.Errorf("%w (or name the builds directory with -builds DIR)", err)
+	if cmd != "rollback" && cmd != "publish" && cmd != "builds" {
+		s, err := settings.Load(o.config)
+		if err == nil && o.builds != "" {
+			s.Builds = o.builds
 		}
-		return settings.Search{}, err
+		return s, err
 	}
-	if o.builds != "" {
-		s.Builds = o.builds
+	given := false
+	fs.Visit(func(f *flag.Flag) { given = given || f.Name == "config" })
+	s, err := settings.LoadForBuilds(settings.Optional(o.config, given, o.builds), o.builds)
+	if err != nil && o.builds == "" {
+		err = fmt.Errorf("%w (or name the builds directory with -builds DIR)", err)
 	}
-	return s, nil
+	return s, err
 }
 
 // listBuilds prints each build: id, when it became current, documents,

@@ -52,24 +52,19 @@ func main() {
 		}
 		return
 	}
+	given := false
+	flag.Visit(func(f *flag.Flag) { given = given || f.Name == "config" })
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	if err := run(ctx, *config, *builds, *addr, *logQueries); err != nil {
+	if err := run(ctx, settings.Optional(*config, given, *builds), *builds, *addr, *logQueries); err != nil {
 		log.Fatal(err)
 	}
 }
 
 func run(ctx context.Context, config, builds, addr string, logQueries bool) error {
-	s := settings.Defaults()
-	configSet := false
-	flag.Visit(func(f *flag.Flag) { configSet = configSet || f.Name == "config" })
-	if _, err := os.Stat(config); err == nil || builds == "" || configSet {
-		if s, err = settings.Load(config); err != nil {
-			return err
-		}
-	}
-	if builds != "" {
-		s.Builds = builds
+	s, err := settings.LoadForBuilds(config, builds)
+	if err != nil {
+		return err
 	}
 	if addr != "" {
 		s.Addr = addr
